@@ -1,0 +1,177 @@
+/**
+ * The sandbox's host API: run a script version against a flow's journal, get back the outcome
+ * (what the flow waits for, or how it ended), the new commands, logs and journal events. One
+ * isolate per tenant; a run that breaks a limit disposes it and the next run gets a new one.
+ */
+import {
+  LimitsSchema,
+  type GuestResult,
+  type Limits,
+  type LimitsInput,
+  type RunError,
+  type RunInput,
+} from '../protocol.js';
+import { GuestProtocolError, parseGuestResult } from './parse-guest-result.js';
+import { scriptVersion, TenantIsolate, type HostHandler } from './tenant-isolate.js';
+
+export interface RunRequest {
+  readonly tenant: string;
+  readonly source: string;
+  /** Content hash of the source; computed when absent. Flows pin the version they started with. */
+  readonly version?: string;
+  /** Already validated (RunInputSchema.parse) by whoever built it. */
+  readonly input: RunInput;
+  /** Script time the flow has used in earlier runs, against limits.scriptMsPerFlow. */
+  readonly usedScriptMs?: number;
+  /** Answers the script's reads (user store and the like) that the journal does not hold yet. */
+  readonly host?: HostHandler;
+}
+
+export interface RunStats {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly hostCalls: number;
+}
+
+export interface RunResult extends GuestResult {
+  readonly scriptVersion: string;
+  readonly stats: RunStats;
+}
+
+export interface SandboxOptions {
+  /** Defaults for every tenant. */
+  readonly limits?: LimitsInput;
+  /** Per-tenant overrides, merged over `limits`. */
+  readonly limitsFor?: (tenant: string) => LimitsInput | undefined;
+  /** Compiled script versions kept per tenant isolate. */
+  readonly scriptsPerTenant?: number;
+}
+
+export class Sandbox {
+  private readonly tenants = new Map<string, TenantIsolate>();
+  private readonly limitCache = new Map<string, Limits>();
+
+  constructor(private readonly options: SandboxOptions = {}) {
+    LimitsSchema.parse(options.limits ?? {}); // fail at construction, naming the bad limit
+  }
+
+  limitsOf(tenant: string): Limits {
+    let limits = this.limitCache.get(tenant);
+    if (limits === undefined) {
+      limits = LimitsSchema.parse({ ...this.options.limits, ...this.options.limitsFor?.(tenant) });
+      this.limitCache.set(tenant, limits);
+    }
+    return limits;
+  }
+
+  /** Forget a tenant's isolate and limits (after its limits changed, or to free memory). */
+  resetTenant(tenant: string): void {
+    this.tenants.get(tenant)?.dispose();
+    this.tenants.delete(tenant);
+    this.limitCache.delete(tenant);
+  }
+
+  dispose(): void {
+    for (const t of this.tenants.values()) t.dispose();
+    this.tenants.clear();
+  }
+
+  /** Heap in use per live tenant isolate, in bytes. */
+  memory(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [tenant, iso] of this.tenants) if (!iso.disposed) out[tenant] = iso.heapBytes();
+    return out;
+  }
+
+  run(request: RunRequest): RunResult {
+    const limits = this.limitsOf(request.tenant);
+    const version = request.version ?? this.versionOf(request.source);
+    const fail = (error: RunError, stats: RunStats = NO_STATS): RunResult => errorResult(version, error, stats);
+
+    const bytes = Buffer.byteLength(request.source, 'utf8');
+    if (bytes > limits.scriptBytes) {
+      return fail(limitError(`the script is ${bytes} bytes, over the sandbox limit scriptBytes (${limits.scriptBytes})`));
+    }
+    if (request.input.journal.length > limits.journalEvents) {
+      return fail(limitError(`the journal has ${request.input.journal.length} events, over the sandbox limit journalEvents (${limits.journalEvents})`));
+    }
+    const used = request.usedScriptMs ?? 0;
+    const remaining = limits.scriptMsPerFlow - used;
+    if (remaining <= 0) {
+      return fail({ code: 'TIMEOUT', message: `the flow has used its script time (sandbox limit scriptMsPerFlow, ${limits.scriptMsPerFlow} ms)`, line: null, column: null });
+    }
+    const flowBound = remaining < limits.wallMsPerRun;
+    const timeoutMs = Math.max(1, Math.ceil(flowBound ? remaining : limits.wallMsPerRun));
+
+    const isolate = this.isolateFor(request.tenant, limits);
+    const compiled = isolate.compile(request.source, version);
+    if (compiled.kind === 'syntax') return fail(compiled.error);
+
+    const raw = isolate.run(compiled, JSON.stringify(request.input), request.host ?? null, timeoutMs);
+    if (raw.kind !== 'ok') {
+      this.tenants.delete(request.tenant);
+      const stats = { wallMs: raw.wallMs, cpuMs: raw.wallMs, hostCalls: raw.hostCalls };
+      if (raw.kind === 'timeout') {
+        const limit = flowBound ? `scriptMsPerFlow, ${limits.scriptMsPerFlow} ms over the whole flow` : `wallMsPerRun, ${limits.wallMsPerRun} ms`;
+        return fail({ code: 'TIMEOUT', message: `the script ran out of time (sandbox limit ${limit})`, line: null, column: null }, stats);
+      }
+      if (raw.kind === 'memory') {
+        return fail({ code: 'MEMORY_LIMIT', message: `the script used more memory than its isolate may (sandbox limit heapMb, ${limits.heapMb} MiB)`, line: null, column: null }, stats);
+      }
+      return fail({ code: 'SANDBOX_FAULT', message: `the sandbox failed: ${raw.message}`, line: null, column: null }, stats);
+    }
+    const stats = { wallMs: raw.wallMs, cpuMs: raw.cpuMs, hostCalls: raw.hostCalls };
+    if (raw.cpuMs > limits.cpuMsPerRun) {
+      return fail({ code: 'TIMEOUT', message: `the script used ${raw.cpuMs.toFixed(1)} ms of CPU in one run (sandbox limit cpuMsPerRun, ${limits.cpuMsPerRun} ms)`, line: null, column: null }, stats);
+    }
+    let result: GuestResult;
+    try {
+      result = parseGuestResult(raw.text, limits.resultBytes);
+    } catch (e) {
+      // The prelude is what answers; if its answer is malformed, trust nothing else in this isolate.
+      this.resetTenant(request.tenant);
+      const message = e instanceof GuestProtocolError ? e.message : String(e);
+      return fail({ code: 'SANDBOX_FAULT', message, line: null, column: null }, stats);
+    }
+    return { ...result, scriptVersion: version, stats };
+  }
+
+  private readonly versions = new Map<string, string>();
+
+  /** Hashing a source costs more than a run; V8 caches a string's own hash, so look it up instead. */
+  private versionOf(source: string): string {
+    let v = this.versions.get(source);
+    if (v === undefined) {
+      if (this.versions.size >= 256) this.versions.clear();
+      v = scriptVersion(source);
+      this.versions.set(source, v);
+    }
+    return v;
+  }
+
+  private isolateFor(tenant: string, limits: Limits): TenantIsolate {
+    const existing = this.tenants.get(tenant);
+    if (existing !== undefined && !existing.disposed) return existing;
+    const created = new TenantIsolate(tenant, limits, this.options.scriptsPerTenant);
+    this.tenants.set(tenant, created);
+    return created;
+  }
+}
+
+const NO_STATS: RunStats = { wallMs: 0, cpuMs: 0, hostCalls: 0 };
+
+function limitError(message: string): RunError {
+  return { code: 'LIMIT_EXCEEDED', message, line: null, column: null };
+}
+
+function errorResult(scriptVersion: string, error: RunError, stats: RunStats): RunResult {
+  return {
+    outcome: { kind: 'error', error },
+    newCommands: [],
+    newLogs: [],
+    newEvents: [],
+    queuedNodes: 0,
+    scriptVersion,
+    stats,
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * One tenant's isolate: a long-lived context with the prelude loaded and everything frozen, the
+ * tenant's compiled scripts, and the one entry the host calls. Strings cross the boundary, and
+ * the script function (a reference inside the same isolate); never an ivm object or a host value.
+ * Any timeout, memory breach or fault disposes the isolate; the sandbox builds a new one.
+ */
+import { createHash } from 'node:crypto';
+import ivm from 'isolated-vm';
+import { HostCallSchema, type HostCall, type HostAnswer, type Limits, type RunError } from '../protocol.js';
+import { preludeSource, SCRIPT_FILENAME, wrapScript } from './guest-source.js';
+
+export type HostHandler = (call: HostCall) => HostAnswer;
+
+export type CompiledScript =
+  | { readonly kind: 'ok'; readonly fn: ivm.Reference<() => unknown> }
+  | { readonly kind: 'syntax'; readonly error: RunError };
+
+export type RawRun =
+  | { readonly kind: 'ok'; readonly text: unknown; readonly wallMs: number; readonly cpuMs: number; readonly hostCalls: number }
+  | { readonly kind: 'timeout' | 'memory' | 'fault'; readonly message: string; readonly wallMs: number; readonly hostCalls: number };
+
+const PRELUDE_FILENAME = 'authscript:prelude';
+const SETUP_TIMEOUT_MS = 5000;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function scriptVersion(source: string): string {
+  return 'sha256:' + createHash('sha256').update(source).digest('hex');
+}
+
+export class TenantIsolate {
+  private readonly isolate: ivm.Isolate;
+  private readonly context: ivm.Context;
+  private readonly entry: ivm.Reference<(input: string, fn: unknown) => string>;
+  private readonly scripts = new Map<string, CompiledScript>();
+  private handler: HostHandler | null = null;
+  private hostCalls = 0;
+
+  constructor(
+    readonly tenant: string,
+    readonly limits: Limits,
+    private readonly maxScripts = 64,
+  ) {
+    this.isolate = new ivm.Isolate({ memoryLimit: limits.heapMb });
+    try {
+      this.context = this.isolate.createContextSync();
+      const factory = this.isolate
+        .compileScriptSync(preludeSource(), { filename: PRELUDE_FILENAME })
+        .runSync(this.context, { reference: true, timeout: SETUP_TIMEOUT_MS });
+      const channel = new ivm.Callback((request: unknown) => this.answerHostCall(request));
+      this.entry = factory.applySync(undefined, [channel, JSON.stringify(limits)], {
+        result: { reference: true },
+        timeout: SETUP_TIMEOUT_MS,
+      }) as unknown as ivm.Reference<(input: string, fn: unknown) => string>;
+      factory.release();
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  get disposed(): boolean {
+    return this.isolate.isDisposed;
+  }
+
+  dispose(): void {
+    for (const s of this.scripts.values()) if (s.kind === 'ok') s.fn.release();
+    this.scripts.clear();
+    if (!this.isolate.isDisposed) this.isolate.dispose();
+  }
+
+  heapBytes(): number {
+    const h = this.isolate.getHeapStatisticsSync();
+    return h.used_heap_size + h.externally_allocated_size;
+  }
+
+  /** Compiles a script version once; syntax errors are kept too, so a broken version is not re-parsed. */
+  compile(source: string, version: string): CompiledScript {
+    const hit = this.scripts.get(version);
+    if (hit !== undefined) {
+      this.scripts.delete(version);
+      this.scripts.set(version, hit);
+      return hit;
+    }
+    const compiled = this.compileFresh(source);
+    this.scripts.set(version, compiled);
+    if (this.scripts.size > this.maxScripts) {
+      const [oldest, old] = this.scripts.entries().next().value as [string, CompiledScript];
+      this.scripts.delete(oldest);
+      if (old.kind === 'ok') old.fn.release();
+    }
+    return compiled;
+  }
+
+  private compileFresh(source: string): CompiledScript {
+    // First on its own, as WSO2 evaluates it: positions are the admin's, and a source that would
+    // close the wrapper function early (or return at top level) fails here.
+    try {
+      this.isolate.compileScriptSync(source, { filename: SCRIPT_FILENAME }).release();
+      const script = this.isolate.compileScriptSync(wrapScript(source), { filename: SCRIPT_FILENAME, lineOffset: -1 });
+      const fn = script.runSync(this.context, { reference: true, timeout: SETUP_TIMEOUT_MS }) as ivm.Reference<() => unknown>;
+      script.release();
+      return { kind: 'ok', fn };
+    } catch (e) {
+      return { kind: 'syntax', error: syntaxError(e) };
+    }
+  }
+
+  run(script: Extract<CompiledScript, { kind: 'ok' }>, inputJson: string, handler: HostHandler | null, timeoutMs: number): RawRun {
+    this.handler = handler;
+    this.hostCalls = 0;
+    const cpu0 = this.isolate.cpuTime;
+    const t0 = process.hrtime.bigint();
+    const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e6;
+    try {
+      const text = this.entry.applySync(undefined, [inputJson, script.fn.derefInto()], { timeout: timeoutMs });
+      const cpuMs = Number(this.isolate.cpuTime - cpu0) / 1e6;
+      return { kind: 'ok', text, wallMs: elapsed(), cpuMs, hostCalls: this.hostCalls };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const kind = /timed out/i.test(message) ? 'timeout' : /memory limit/i.test(message) || this.isolate.isDisposed ? 'memory' : 'fault';
+      this.dispose();
+      return { kind, message, wallMs: elapsed(), hostCalls: this.hostCalls };
+    } finally {
+      this.handler = null;
+    }
+  }
+
+  /** The script's one way out. Host failures reach the script as a message, never a host stack. */
+  private answerHostCall(request: unknown): string {
+    this.hostCalls++;
+    try {
+      if (this.handler === null) return JSON.stringify({ kind: 'error', message: 'no host is attached to this run' });
+      if (typeof request !== 'string') return JSON.stringify({ kind: 'error', message: 'malformed host call' });
+      const call = HostCallSchema.parse(JSON.parse(request, (k, v: unknown) => (FORBIDDEN_KEYS.has(k) ? undefined : v)));
+      const answer = this.handler(call);
+      return answer.kind === 'pending' ? '{"kind":"pending"}' : JSON.stringify({ kind: 'value', value: answer.value });
+    } catch (e) {
+      return JSON.stringify({ kind: 'error', message: e instanceof Error ? e.message : 'the host could not answer' });
+    }
+  }
+}
+
+function syntaxError(e: unknown): RunError {
+  const raw = e instanceof Error ? e.message : String(e);
+  const name = e instanceof Error ? e.name : 'SyntaxError';
+  const at = /\s*\[script\.js:(\d+):(\d+)\]\s*$/.exec(raw);
+  const message = at ? raw.slice(0, at.index) : raw;
+  return {
+    code: 'SCRIPT_SYNTAX',
+    message: `${name}: ${message}`,
+    line: at ? Number(at[1]) : null,
+    column: at ? Number(at[2]) : null,
+  };
+}
