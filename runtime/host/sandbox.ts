@@ -12,7 +12,7 @@ import {
   type RunInput,
 } from '../protocol.js';
 import { GuestProtocolError, parseGuestResult } from './parse-guest-result.js';
-import { scriptVersion, TenantIsolate, type HostHandler } from './tenant-isolate.js';
+import { scriptVersion, TenantIsolate, type CompiledScript, type HostHandler, type RawRun } from './tenant-isolate.js';
 
 export interface RunRequest {
   readonly tenant: string;
@@ -38,7 +38,19 @@ export interface RunResult extends GuestResult {
   readonly stats: RunStats;
 }
 
+/**
+ * Hooks for process-level containment (runtime/host/supervisor.ts): `before` stamps the crash
+ * beacon, `after` clears it, and a quarantined script is refused before it can crash another
+ * worker.
+ */
+export interface RunGuard {
+  isQuarantined(tenant: string, version: string): boolean;
+  before(tenant: string, version: string): void;
+  after(): void;
+}
+
 export interface SandboxOptions {
+  readonly guard?: RunGuard;
   /** Defaults for every tenant. */
   readonly limits?: LimitsInput;
   /** Per-tenant overrides, merged over `limits`. */
@@ -103,11 +115,26 @@ export class Sandbox {
     const flowBound = remaining < limits.wallMsPerRun;
     const timeoutMs = Math.max(1, Math.ceil(flowBound ? remaining : limits.wallMsPerRun));
 
-    const isolate = this.isolateFor(request.tenant, limits);
-    const compiled = isolate.compile(request.source, version);
-    if (compiled.kind === 'syntax') return fail(compiled.error);
-
-    const raw = isolate.run(compiled, JSON.stringify(request.input), request.host ?? null, timeoutMs);
+    const guard = this.options.guard;
+    if (guard?.isQuarantined(request.tenant, version)) {
+      return fail({
+        code: 'SCRIPT_QUARANTINED',
+        message: 'this script version crashed sandbox worker processes and is quarantined; publish a corrected version',
+        line: null,
+        column: null,
+      });
+    }
+    guard?.before(request.tenant, version);
+    let compiled: CompiledScript;
+    let raw: RawRun;
+    try {
+      const isolate = this.isolateFor(request.tenant, limits);
+      compiled = isolate.compile(request.source, version);
+      if (compiled.kind === 'syntax') return fail(compiled.error);
+      raw = isolate.run(compiled, JSON.stringify(request.input), request.host ?? null, timeoutMs);
+    } finally {
+      guard?.after();
+    }
     if (raw.kind !== 'ok') {
       this.tenants.delete(request.tenant);
       const stats = { wallMs: raw.wallMs, cpuMs: raw.wallMs, hostCalls: raw.hostCalls };
