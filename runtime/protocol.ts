@@ -114,6 +114,7 @@ export const ApplicationSnapshotSchema = z
   })
   .strict();
 export type ApplicationSnapshot = z.infer<typeof ApplicationSnapshotSchema>;
+export type ApplicationSnapshotInput = z.input<typeof ApplicationSnapshotSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // The journal: everything the flow learned from outside, in order.

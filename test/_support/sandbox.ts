@@ -4,6 +4,7 @@
  */
 import {
   RunInputSchema,
+  type ApplicationSnapshotInput,
   type JournalEventInput,
   type LimitsInput,
   type RunInputInput,
@@ -14,7 +15,7 @@ import type { HostHandler } from '../../runtime/host/tenant-isolate.js';
 
 export const T0 = Date.parse('2026-11-23T10:00:00Z');
 
-export const APP = {
+export const APP: ApplicationSnapshotInput = {
   name: 'Thrift',
   steps: [
     {
@@ -27,7 +28,7 @@ export const APP = {
     { options: [{ idp: 'LOCAL', authenticator: 'totp' }] },
     { options: [{ idp: 'LOCAL', authenticator: 'email-otp-authenticator' }] },
   ],
-} as const;
+};
 
 export const ALICE: UserSnapshotInput = {
   username: 'alice',
