@@ -103,6 +103,7 @@ export const RequestSnapshotSchema = z
   })
   .strict();
 export type RequestSnapshot = z.infer<typeof RequestSnapshotSchema>;
+export type RequestSnapshotInput = z.input<typeof RequestSnapshotSchema>;
 
 export const ApplicationSnapshotSchema = z
   .object({

@@ -1,0 +1,324 @@
+/**
+ * The durable login-flow engine. A flow is a row: the request snapshot, the pinned script
+ * version, and the journal. `start` and `advance` load the flow, append what happened (a step's
+ * verdict, a prompt answer, an async result), and run the script against the whole journal in
+ * the sandbox until it waits for the outside world again or ends. Host reads the script makes
+ * are answered from the store and journaled; commands are applied once, past what earlier runs
+ * applied. Nothing lives in memory between calls, so any process can advance any flow.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import type {
+  ApplicationSnapshotInput,
+  Command,
+  HostAnswer,
+  HostCall,
+  Json,
+  JournalEvent,
+  RequestSnapshotInput,
+  UserSnapshot,
+} from '../../runtime/protocol.js';
+import { ApplicationSnapshotSchema, RequestSnapshotSchema } from '../../runtime/protocol.js';
+import type { RunRequest, RunResult } from '../../runtime/host/sandbox.js';
+import { localSnapshot } from '../authenticators/simulated.js';
+import type { StepAuthenticator, StepOutcome } from '../authenticators/types.js';
+import { ConnectionSchema, type Connection, type ConnectionInput } from '../provisioning/connection.js';
+import { provision, type ProvisionAnswers } from '../provisioning/provision.js';
+import type { FlowRecord, FlowWaiting, Store } from '../store/types.js';
+import { FlowError } from './flow-error.js';
+import { answerRead } from './host-reads.js';
+import { applyCommand } from './apply-command.js';
+
+/** Runs a script against a journal: the sandbox, in process or through a pool. */
+export interface ScriptRunner {
+  run(request: RunRequest): RunResult;
+}
+
+export interface FlowEngineOptions {
+  readonly runner: ScriptRunner;
+  readonly store: Store;
+  readonly authenticator: StepAuthenticator;
+  /** The flow's clock (epoch ms); the simulator fixes it. */
+  readonly clock?: () => number;
+}
+
+export interface StartFlow {
+  readonly tenant: string;
+  readonly application: ApplicationSnapshotInput;
+  readonly connections?: readonly ConnectionInput[];
+  readonly source: string;
+  readonly request?: RequestSnapshotInput;
+}
+
+export type FlowInteraction =
+  | {
+      readonly kind: 'step';
+      readonly step: number;
+      readonly idp: string;
+      readonly authenticator: string;
+      readonly outcome: StepOutcome;
+      readonly username?: string | undefined;
+      readonly password?: string | undefined;
+      readonly subject?: string | undefined;
+      readonly claims?: Readonly<Record<string, Json>> | undefined;
+    }
+  | { readonly kind: 'prompt'; readonly action: string; readonly data: Readonly<Record<string, Json>> }
+  | { readonly kind: 'async'; readonly outcome: 'onSuccess' | 'onFail' | 'onTimeout'; readonly data: Readonly<Record<string, Json>> }
+  | { readonly kind: 'provisioning'; readonly answers: ProvisionAnswers };
+
+/** Safety net for a script that keeps reading: each read costs a run, and the journal caps reads too. */
+const MAX_RUNS_PER_CALL = 1000;
+
+export class FlowEngine {
+  private readonly clock: () => number;
+
+  constructor(private readonly options: FlowEngineOptions) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  async start(init: StartFlow): Promise<FlowRecord> {
+    const now = this.clock();
+    const application = ApplicationSnapshotSchema.parse(init.application);
+    const flow: FlowRecord = {
+      id: randomUUID(),
+      tenant: init.tenant,
+      revision: 0,
+      scriptVersion: '',
+      scriptSource: init.source,
+      application,
+      request: RequestSnapshotSchema.parse(init.request ?? {}),
+      journal: [{ kind: 'started', at: now, seed: randomInt(0, 2 ** 31) }],
+      appliedCommands: [],
+      logs: [],
+      usedScriptMs: 0,
+      connections: (init.connections ?? []).map((c) => ConnectionSchema.parse(c)),
+      status: 'waiting',
+      waiting: null,
+      pendingFederated: null,
+      provisioned: [],
+      effects: [],
+      result: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.drive(flow);
+    await this.options.store.createFlow(flow);
+    return flow;
+  }
+
+  async advance(flowId: string, interaction: FlowInteraction): Promise<FlowRecord> {
+    const stored = await this.options.store.getFlow(flowId);
+    if (stored === null) throw new FlowError('FLOW_NOT_FOUND', `no flow ${flowId}`);
+    const flow = stored;
+    if (flow.status !== 'waiting' || flow.waiting === null) throw new FlowError('FLOW_ENDED', `flow ${flowId} has ended (${flow.status})`);
+    const at = this.clock();
+    const event = await this.eventFor(flow, flow.waiting, interaction, at);
+    if (event !== null) {
+      flow.journal.push(event);
+      await this.drive(flow);
+    }
+    flow.revision++;
+    flow.updatedAt = at;
+    await this.options.store.saveFlow(flow);
+    return flow;
+  }
+
+  /** What the interaction adds to the journal; null when the flow still waits (a JIT prompt). */
+  private async eventFor(flow: FlowRecord, waiting: FlowWaiting, interaction: FlowInteraction, at: number): Promise<JournalEvent | null> {
+    switch (waiting.kind) {
+      case 'step': {
+        if (interaction.kind !== 'step') throw mismatch(waiting, interaction);
+        if (interaction.step !== waiting.step) throw new FlowError('INTERACTION_MISMATCH', `the flow waits for step ${waiting.step}, not step ${interaction.step}`);
+        const option = waiting.options.find((o) => o.idp === interaction.idp && o.authenticator === interaction.authenticator);
+        if (option === undefined) {
+          const offered = waiting.options.map((o) => `${o.idp}/${o.authenticator}`).join(', ');
+          throw new FlowError('INTERACTION_MISMATCH', `step ${waiting.step} does not offer ${interaction.idp}/${interaction.authenticator} (it offers ${offered})`);
+        }
+        return this.stepEvent(flow, interaction, at);
+      }
+      case 'prompt':
+        if (interaction.kind !== 'prompt') throw mismatch(waiting, interaction);
+        return { kind: 'prompt', at, action: interaction.action, data: { ...interaction.data } };
+      case 'async':
+        if (interaction.kind !== 'async') throw mismatch(waiting, interaction);
+        return { kind: 'async', at, outcome: interaction.outcome, data: { ...interaction.data } };
+      case 'provisioning': {
+        if (interaction.kind !== 'provisioning') throw mismatch(waiting, interaction);
+        const pending = flow.pendingFederated;
+        if (pending === null) throw new FlowError('INTERACTION_MISMATCH', 'no federated step waits for provisioning');
+        flow.pendingFederated = null;
+        return this.federatedSuccess(flow, pending.step, pending.idp, pending.authenticator, pending.subject, pending.claims, interaction.answers, at);
+      }
+      case 'read':
+        throw new FlowError('INTERACTION_MISMATCH', 'the flow waits for a host read, which the engine answers itself');
+    }
+  }
+
+  private async stepEvent(flow: FlowRecord, interaction: Extract<FlowInteraction, { kind: 'step' }>, at: number): Promise<JournalEvent | null> {
+    const verdict = await this.options.authenticator.authenticate(
+      {
+        tenant: flow.tenant,
+        step: interaction.step,
+        option: { idp: interaction.idp, authenticator: interaction.authenticator },
+        outcome: interaction.outcome,
+        username: interaction.username,
+        password: interaction.password,
+        subject: interaction.subject,
+        claims: interaction.claims,
+        knownSubject: knownSubject(flow),
+      },
+      this.options.store,
+    );
+    const base = { kind: 'step' as const, at, step: interaction.step, idp: interaction.idp, authenticator: interaction.authenticator };
+    if (verdict.kind === 'federated') {
+      if (verdict.outcome !== 'success') return { ...base, outcome: verdict.outcome, subject: null, reason: null };
+      return this.federatedSuccess(flow, interaction.step, interaction.idp, interaction.authenticator, verdict.subject, verdict.claims, undefined, at);
+    }
+    const tenantDomain = flow.application.tenantDomain;
+    const subject = verdict.user === null ? null : localSnapshot(verdict.user, tenantDomain, 'LOCAL');
+    flow.effects.push(...verdict.effects);
+    return { ...base, outcome: verdict.outcome, subject, reason: verdict.reason };
+  }
+
+  private async federatedSuccess(
+    flow: FlowRecord,
+    step: number,
+    idp: string,
+    authenticator: string,
+    subject: string,
+    claims: Readonly<Record<string, Json>>,
+    answers: ProvisionAnswers | undefined,
+    at: number,
+  ): Promise<JournalEvent | null> {
+    if (subject === '') throw new FlowError('INTERACTION_INVALID', `a federated success through ${idp} needs the IdP's subject`);
+    const connection = connectionFor(flow, idp);
+    const result = await provision({ tenant: flow.tenant, tenantDomain: flow.application.tenantDomain, connection, subject, claims, answers }, this.options.store);
+    const base = { kind: 'step' as const, at, step, idp, authenticator };
+    switch (result.kind) {
+      case 'passthrough':
+        return { ...base, outcome: 'success', subject: result.snapshot, reason: null };
+      case 'local': {
+        if (result.action !== null) {
+          flow.provisioned.push({ username: result.user.username, userStoreDomain: result.user.userStoreDomain, idp, action: result.action });
+        }
+        const remote = Object.fromEntries(Object.entries(claims).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
+        return { ...base, outcome: 'success', subject: localSnapshot(result.user, flow.application.tenantDomain, idp, remote), reason: null };
+      }
+      case 'prompt':
+        flow.pendingFederated = { step, idp, authenticator, subject, claims: { ...claims }, at };
+        flow.waiting = { kind: 'provisioning', idp, needs: result.needs, suggestedUsername: result.suggestedUsername };
+        return null;
+      case 'refused':
+        return { ...base, outcome: 'fail', subject: null, reason: { code: result.code, message: result.message } };
+    }
+  }
+
+  /** Runs the script until the flow waits for the outside world or ends. */
+  private async drive(flow: FlowRecord): Promise<void> {
+    for (let i = 0; i < MAX_RUNS_PER_CALL; i++) {
+      const result = this.options.runner.run({
+        tenant: flow.tenant,
+        source: flow.scriptSource,
+        ...(flow.scriptVersion === '' ? {} : { version: flow.scriptVersion }),
+        input: {
+          application: flow.application,
+          request: flow.request,
+          journal: flow.journal,
+          appliedCommands: flow.appliedCommands,
+          emittedLogs: flow.logs.length,
+        },
+        usedScriptMs: flow.usedScriptMs,
+      });
+      flow.scriptVersion = result.scriptVersion;
+      flow.usedScriptMs += result.stats.wallMs;
+      flow.journal.push(...result.newEvents);
+      flow.logs.push(...result.newLogs);
+      for (const command of result.newCommands) await this.apply(flow, command);
+      const outcome = result.outcome;
+      switch (outcome.kind) {
+        case 'waiting':
+          if (outcome.waiting.kind === 'read') {
+            flow.journal.push(await this.read(flow, { call: outcome.waiting.call, args: outcome.waiting.args }));
+            continue;
+          }
+          flow.status = 'waiting';
+          flow.waiting = outcome.waiting;
+          return;
+        case 'success':
+          flow.status = 'success';
+          flow.waiting = null;
+          flow.result = { subject: subjectOf(flow, outcome.subjectStep), error: null, redirect: null };
+          return;
+        case 'fail':
+          flow.status = 'fail';
+          flow.waiting = null;
+          flow.result = { subject: null, error: { code: outcome.code, message: outcome.message, line: null, column: null }, redirect: outcome.redirect };
+          return;
+        case 'error':
+          flow.status = 'error';
+          flow.waiting = null;
+          flow.result = { subject: null, error: outcome.error, redirect: null };
+          return;
+      }
+    }
+    flow.status = 'error';
+    flow.waiting = null;
+    flow.result = { subject: null, error: { code: 'LIMIT_EXCEEDED', message: `the flow needed more than ${MAX_RUNS_PER_CALL} script runs for one interaction`, line: null, column: null }, redirect: null };
+  }
+
+  private async read(flow: FlowRecord, call: HostCall): Promise<JournalEvent> {
+    const answer: HostAnswer = await answerRead(flow, call, this.options.store);
+    const value = answer.kind === 'value' ? answer.value : null;
+    return { kind: 'read', at: lastEventTime(flow), call: call.call, args: call.args, result: value };
+  }
+
+  private async apply(flow: FlowRecord, command: Command): Promise<void> {
+    flow.appliedCommands.push(command);
+    flow.effects.push(command);
+    await applyCommand(flow, command, this.options.store);
+  }
+}
+
+function mismatch(waiting: FlowWaiting, interaction: FlowInteraction): FlowError {
+  return new FlowError('INTERACTION_MISMATCH', `the flow waits for ${describeWaiting(waiting)}, not for a ${interaction.kind} interaction`);
+}
+
+export function describeWaiting(w: FlowWaiting): string {
+  switch (w.kind) {
+    case 'step':
+      return `step ${w.step} (${w.options.map((o) => `${o.idp}/${o.authenticator}`).join(', ')})`;
+    case 'prompt':
+      return `an answer to prompt "${w.templateId}"`;
+    case 'async':
+      return `the result of ${w.call} ${typeof w.args === 'object' && w.args !== null && 'url' in w.args ? String(w.args.url) : ''}`.trimEnd();
+    case 'read':
+      return `a host read (${w.call})`;
+    case 'provisioning':
+      return `the JIT provisioning prompt for ${w.idp}`;
+  }
+}
+
+function connectionFor(flow: FlowRecord, idp: string): Connection {
+  return flow.connections.find((c) => c.name === idp) ?? ConnectionSchema.parse({ name: idp });
+}
+
+function lastEventTime(flow: FlowRecord): number {
+  return flow.journal[flow.journal.length - 1]?.at ?? flow.createdAt;
+}
+
+/** The user the flow knows so far: the latest successful step's subject. */
+function knownSubject(flow: FlowRecord): UserSnapshot | null {
+  for (let i = flow.journal.length - 1; i >= 0; i--) {
+    const e = flow.journal[i]!;
+    if (e.kind === 'step' && e.outcome === 'success' && e.subject !== null) return e.subject;
+  }
+  return null;
+}
+
+function subjectOf(flow: FlowRecord, step: number | null): UserSnapshot | null {
+  if (step === null) return null;
+  for (let i = flow.journal.length - 1; i >= 0; i--) {
+    const e = flow.journal[i]!;
+    if (e.kind === 'step' && e.step === step && e.outcome === 'success') return e.subject;
+  }
+  return null;
+}

@@ -1,0 +1,37 @@
+/**
+ * A connection (federated IdP) and its JIT provisioning settings, in the public format of
+ * shared/SCENARIOS.md: the simulator, the flow engine and (later) the admin API share it.
+ */
+import { z } from 'zod';
+
+const StringMap = z.record(z.string(), z.string());
+
+export const JitSchemeSchema = z.enum(['silent', 'prompt-consent', 'prompt-password-consent', 'prompt-username-password-consent']);
+export const AttributeSyncSchema = z.enum(['override', 'preserve-local', 'none']);
+
+export const JitSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** A user store name, or AS_IN_USERNAME (the domain prefix of the provisioned username). */
+    userStore: z.string().min(1).default('PRIMARY'),
+    scheme: JitSchemeSchema.default('silent'),
+    associateLocalUser: z.boolean().default(false),
+    lookupAttributes: z.array(z.string().min(1)).default(['email']),
+    attributeSync: AttributeSyncSchema.default('override'),
+  })
+  .strict();
+
+export const ConnectionSchema = z
+  .object({
+    name: z.string().min(1),
+    jit: JitSchema.default(JitSchema.parse({})),
+    claimMappings: StringMap.default({}),
+    userIdClaim: z.string().min(1).optional(),
+    roleMappings: StringMap.default({}),
+    groupsClaim: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type Connection = z.infer<typeof ConnectionSchema>;
+export type ConnectionInput = z.input<typeof ConnectionSchema>;
+export type JitSettings = z.infer<typeof JitSchema>;

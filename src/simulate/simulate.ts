@@ -1,0 +1,206 @@
+/**
+ * Runs a scenario (shared/SCENARIOS.md) through the real flow engine, with an in-memory store
+ * seeded from the scenario and the simulator's authenticators, and returns its trace. The same
+ * engine runs real flows, so a scenario that passes predicts a real login.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Json } from '../../runtime/protocol.js';
+import { Sandbox } from '../../runtime/host/sandbox.js';
+import { hashPassword } from '../authenticators/passwords.js';
+import { SimulatedAuthenticator } from '../authenticators/simulated.js';
+import { describeWaiting, FlowEngine, type FlowInteraction, type ScriptRunner } from '../flow/engine.js';
+import { FlowError } from '../flow/flow-error.js';
+import { MemoryStore } from '../store/memory-store.js';
+import type { FlowRecord, FlowWaiting } from '../store/types.js';
+import { ScenarioSchema, type Interaction, type Scenario, type Trace } from './scenario-schema.js';
+import { traceOf } from './trace.js';
+
+const SIMULATOR_PASSWORD_COST = 1024;
+
+export class ScenarioInvalidError extends Error {
+  override readonly name = 'ScenarioInvalidError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid scenario:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+export interface SimulateOptions {
+  /** Folder that a scenario's `script` path is relative to. */
+  readonly baseDir?: string;
+  /** The script runner; a fresh Sandbox by default. */
+  readonly runner?: ScriptRunner;
+  /** Rebuild the engine and the runner before every interaction, as after a restart. */
+  readonly restartBetweenInteractions?: boolean;
+  readonly tenant?: string;
+}
+
+/** Validates a parsed scenario document; every problem is reported with its JSON path. */
+export function parseScenario(raw: unknown): Scenario {
+  const parsed = ScenarioSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ScenarioInvalidError(parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+export async function loadScenarioFile(path: string): Promise<{ scenario: Scenario; source: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ScenarioInvalidError([`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioInvalidError([`${path}: not valid JSON: ${(e as Error).message}`]);
+  }
+  const scenario = parseScenario(raw);
+  return { scenario, source: await scriptSource(scenario, dirname(resolve(path))) };
+}
+
+export async function scriptSource(scenario: Scenario, baseDir: string): Promise<string> {
+  if (scenario.source !== undefined) return scenario.source;
+  const path = resolve(baseDir, scenario.script!);
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ScenarioInvalidError([`script: cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`]);
+  }
+}
+
+/** Simulates a scenario document (already parsed JSON, or a Scenario). */
+export async function simulate(raw: unknown, options: SimulateOptions = {}): Promise<Trace> {
+  const scenario = parseScenario(raw);
+  const source = await scriptSource(scenario, options.baseDir ?? process.cwd());
+  return simulateScenario(scenario, source, options);
+}
+
+export async function simulateScenario(scenario: Scenario, source: string, options: SimulateOptions = {}): Promise<Trace> {
+  const tenant = options.tenant ?? 'simulator';
+  const store = await seededStore(scenario, tenant);
+  let clock = scenario.now !== undefined ? Date.parse(scenario.now) : Date.now();
+  const ownRunner = options.runner === undefined;
+  let runner: ScriptRunner = options.runner ?? new Sandbox();
+  const engineFor = () => new FlowEngine({ runner, store, authenticator: new SimulatedAuthenticator(), clock: () => clock });
+  let engine = engineFor();
+  try {
+    let flow = await engine.start({ tenant, application: scenario.application, connections: scenario.connections, source, request: requestOf(scenario) });
+    const interactions = scenario.interactions;
+    for (let i = 0; i < interactions.length; i++) {
+      if (flow.status !== 'waiting' || flow.waiting === null) return traceOf(flow, { unusedInteractions: interactions.length - i });
+      const interaction = interactions[i]!;
+      clock += Math.round((interaction.after ?? 0) * 1000);
+      const converted = toFlowInteraction(flow.waiting, interaction, i);
+      if (typeof converted === 'string') return traceOf(flow, { mismatch: converted, unusedInteractions: interactions.length - i - 1 });
+      if (options.restartBetweenInteractions) {
+        if (ownRunner && runner instanceof Sandbox) runner.dispose();
+        runner = options.runner ?? new Sandbox();
+        engine = engineFor();
+      }
+      try {
+        flow = await engine.advance(flow.id, converted);
+      } catch (e) {
+        if (e instanceof FlowError) return traceOf(flow, { mismatch: `interaction ${i + 1}: ${e.message}`, unusedInteractions: interactions.length - i - 1 });
+        throw e;
+      }
+    }
+    return traceOf(flow, { unusedInteractions: 0 });
+  } finally {
+    if (ownRunner && runner instanceof Sandbox) runner.dispose();
+  }
+}
+
+async function seededStore(scenario: Scenario, tenant: string): Promise<MemoryStore> {
+  const store = new MemoryStore();
+  for (const u of scenario.users) {
+    const user = await store.createUser(tenant, {
+      username: u.username,
+      userStoreDomain: u.userStoreDomain.toUpperCase(),
+      passwordHash: u.password === undefined ? null : hashPassword(u.password, SIMULATOR_PASSWORD_COST),
+      roles: u.roles,
+      groups: u.groups,
+      claims: u.claims,
+      totpSecret: u.totp ? 'simulated-device' : null,
+      locked: u.locked,
+      disabled: u.disabled,
+      provisionedBy: null,
+    });
+    for (const a of u.associations) await store.associate({ tenant, idp: a.idp, subject: a.subject, userId: user.id });
+  }
+  return store;
+}
+
+function requestOf(scenario: Scenario) {
+  const r = scenario.request;
+  return {
+    ip: r.ip ?? null,
+    headers: r.headers,
+    cookies: Object.fromEntries(Object.entries(r.cookies).map(([k, v]) => [k, { value: v }])),
+    params: r.params,
+    acrValues: r.acrValues,
+  };
+}
+
+/** The scenario's interaction as the flow API's, or why it does not fit what the flow waits for. */
+function toFlowInteraction(waiting: FlowWaiting, interaction: Interaction, index: number): FlowInteraction | string {
+  const n = index + 1;
+  const awaited = `the flow waits for ${describeWaiting(waiting)}`;
+  if ('step' in interaction) {
+    if (waiting.kind !== 'step') return `interaction ${n} is a step, but ${awaited}`;
+    if (interaction.step !== waiting.step) return `interaction ${n} is for step ${interaction.step}, but ${awaited}`;
+    const forIdp = waiting.options.filter((o) => o.idp === interaction.idp);
+    if (forIdp.length === 0) return `interaction ${n} chooses ${interaction.idp}, but ${awaited}`;
+    let authenticator = interaction.authenticator;
+    if (authenticator === undefined) {
+      if (forIdp.length > 1) return `interaction ${n} must name the authenticator: step ${waiting.step} offers ${forIdp.map((o) => o.authenticator).join(', ')} for ${interaction.idp}`;
+      authenticator = forIdp[0]!.authenticator;
+    } else if (!forIdp.some((o) => o.authenticator === authenticator)) {
+      return `interaction ${n} chooses ${interaction.idp}/${authenticator}, but ${awaited}`;
+    }
+    if (interaction.idp !== 'LOCAL' && interaction.outcome === 'success' && interaction.subject === undefined) {
+      return `interaction ${n}: a federated success needs "subject" (the IdP's user id)`;
+    }
+    return {
+      kind: 'step',
+      step: interaction.step,
+      idp: interaction.idp,
+      authenticator,
+      outcome: interaction.outcome,
+      username: interaction.username,
+      password: interaction.password,
+      subject: interaction.subject,
+      claims: interaction.claims,
+    };
+  }
+  if ('prompt' in interaction) {
+    if (waiting.kind !== 'prompt') return `interaction ${n} answers a prompt, but ${awaited}`;
+    if (interaction.prompt !== waiting.templateId) return `interaction ${n} answers prompt "${interaction.prompt}", but ${awaited}`;
+    return { kind: 'prompt', action: interaction.action, data: interaction.data };
+  }
+  if ('http' in interaction) {
+    if (waiting.kind !== 'async') return `interaction ${n} answers an HTTP call, but ${awaited}`;
+    const url = typeof waiting.args === 'object' && waiting.args !== null && !Array.isArray(waiting.args) ? waiting.args.url : undefined;
+    if (url !== interaction.http) return `interaction ${n} answers ${interaction.http}, but ${awaited}`;
+    return httpResult(interaction);
+  }
+  if (waiting.kind !== 'provisioning') return `interaction ${n} answers a JIT prompt, but ${awaited}`;
+  return { kind: 'provisioning', answers: interaction.provisioning };
+}
+
+/** An HTTP answer as the script's callbacks see it (REFERENCE §3.4). */
+function httpResult(h: Extract<Interaction, { http: string }>): FlowInteraction {
+  if (h.timeout === true) return { kind: 'async', outcome: 'onTimeout', data: {} };
+  const status = h.status!;
+  if (status < 200 || status >= 300) return { kind: 'async', outcome: 'onFail', data: {} };
+  const body: Json | undefined = h.body;
+  const contentType = Object.entries(h.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
+  if (typeof body === 'string' && contentType.includes('text/plain')) return { kind: 'async', outcome: 'onSuccess', data: { response: body } };
+  if (body === undefined || body === null || body === '') return { kind: 'async', outcome: 'onSuccess', data: {} };
+  if (typeof body !== 'object' || Array.isArray(body)) return { kind: 'async', outcome: 'onFail', data: {} };
+  return { kind: 'async', outcome: 'onSuccess', data: body };
+}
+
+export type { FlowRecord };

@@ -1,0 +1,105 @@
+/**
+ * The in-memory store: the simulator's and the tests' store, and the reference behaviour for the
+ * database stores (the same contract suite runs against all of them). Values are copied in and
+ * out, so callers can never change stored state by mutating what they got.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  ConcurrentUpdateError,
+  DuplicateUserError,
+  type Association,
+  type Email,
+  type FlowRecord,
+  type LocalUser,
+  type NewLocalUser,
+  type Store,
+  type UserPatch,
+} from './types.js';
+
+const copy = <T>(v: T): T => structuredClone(v);
+const userKey = (tenant: string, domain: string, username: string) => `${tenant}\u0000${domain.toUpperCase()}\u0000${username}`;
+const assocKey = (tenant: string, idp: string, subject: string) => `${tenant}\u0000${idp}\u0000${subject}`;
+
+export class MemoryStore implements Store {
+  private readonly users = new Map<string, LocalUser>();
+  private readonly byName = new Map<string, string>();
+  private readonly associations = new Map<string, Association>();
+  private readonly flows = new Map<string, FlowRecord>();
+  private readonly outbox: Email[] = [];
+
+  async getUser(tenant: string, userStoreDomain: string, username: string): Promise<LocalUser | null> {
+    const id = this.byName.get(userKey(tenant, userStoreDomain, username));
+    return id === undefined ? null : copy(this.users.get(id)!);
+  }
+
+  async getUserById(tenant: string, id: string): Promise<LocalUser | null> {
+    const u = this.users.get(id);
+    return u !== undefined && u.tenant === tenant ? copy(u) : null;
+  }
+
+  async findUsersByClaim(tenant: string, claim: string, value: string): Promise<LocalUser[]> {
+    return [...this.users.values()].filter((u) => u.tenant === tenant && u.claims[claim] === value).map(copy);
+  }
+
+  async createUser(tenant: string, user: NewLocalUser): Promise<LocalUser> {
+    const key = userKey(tenant, user.userStoreDomain, user.username);
+    if (this.byName.has(key)) throw new DuplicateUserError(`user ${user.userStoreDomain}/${user.username} exists`);
+    const created: LocalUser = { ...copy(user), id: randomUUID(), tenant };
+    this.users.set(created.id, created);
+    this.byName.set(key, created.id);
+    return copy(created);
+  }
+
+  async updateUser(tenant: string, id: string, patch: UserPatch): Promise<LocalUser> {
+    const u = this.users.get(id);
+    if (u === undefined || u.tenant !== tenant) throw new Error(`no user ${id} in tenant ${tenant}`);
+    const updated = { ...u, ...copy(patch) };
+    this.users.set(id, updated);
+    return copy(updated);
+  }
+
+  async getAssociation(tenant: string, idp: string, subject: string): Promise<Association | null> {
+    const a = this.associations.get(assocKey(tenant, idp, subject));
+    return a === undefined ? null : copy(a);
+  }
+
+  async associate(association: Association): Promise<{ created: boolean }> {
+    const key = assocKey(association.tenant, association.idp, association.subject);
+    const existing = this.associations.get(key);
+    if (existing !== undefined && existing.userId === association.userId) return { created: false };
+    this.associations.set(key, copy(association));
+    return { created: true };
+  }
+
+  async dissociate(tenant: string, idp: string, subject: string): Promise<boolean> {
+    return this.associations.delete(assocKey(tenant, idp, subject));
+  }
+
+  async createFlow(flow: FlowRecord): Promise<void> {
+    if (this.flows.has(flow.id)) throw new ConcurrentUpdateError(`flow ${flow.id} exists`);
+    this.flows.set(flow.id, copy(flow));
+  }
+
+  async getFlow(id: string): Promise<FlowRecord | null> {
+    const f = this.flows.get(id);
+    return f === undefined ? null : copy(f);
+  }
+
+  async saveFlow(flow: FlowRecord): Promise<void> {
+    const stored = this.flows.get(flow.id);
+    if (stored === undefined || stored.revision !== flow.revision - 1) {
+      throw new ConcurrentUpdateError(`flow ${flow.id} was changed by another request (revision ${stored?.revision ?? 'none'}, expected ${flow.revision - 1})`);
+    }
+    this.flows.set(flow.id, copy(flow));
+  }
+
+  async enqueueEmail(email: Omit<Email, 'id'>): Promise<Email> {
+    const stored = { ...copy(email), id: randomUUID() };
+    this.outbox.push(stored);
+    return copy(stored);
+  }
+
+  async emails(tenant: string): Promise<Email[]> {
+    return this.outbox.filter((e) => e.tenant === tenant).map(copy);
+  }
+}

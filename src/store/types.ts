@@ -1,0 +1,146 @@
+/**
+ * The store: one interface for users, federated associations, flows and the email outbox. The
+ * in-memory store implements it here; SQLite and PostgreSQL implement the same interface behind
+ * one query builder (the server issue). Every method is async, so a networked database fits.
+ */
+import { z } from 'zod';
+import {
+  ApplicationSnapshotSchema,
+  CommandSchema,
+  JournalEventSchema,
+  JsonSchema,
+  LogLineSchema,
+  RequestSnapshotSchema,
+  RunErrorSchema,
+  UserSnapshotSchema,
+  WaitingSchema,
+} from '../../runtime/protocol.js';
+import { ConnectionSchema } from '../provisioning/connection.js';
+
+export const LocalUserSchema = z
+  .object({
+    id: z.string(),
+    tenant: z.string(),
+    username: z.string(),
+    userStoreDomain: z.string(),
+    /** A hash from the PasswordHasher; null for users without a password (JIT without a password prompt). */
+    passwordHash: z.string().nullable(),
+    roles: z.array(z.string()),
+    groups: z.array(z.string()),
+    claims: z.record(z.string(), z.string()),
+    /** An enrolled TOTP device (its secret), or null. */
+    totpSecret: z.string().nullable(),
+    locked: z.boolean(),
+    disabled: z.boolean(),
+    /** The connection that provisioned the user, for JIT users. */
+    provisionedBy: z.string().nullable(),
+  })
+  .strict();
+export type LocalUser = z.infer<typeof LocalUserSchema>;
+export type NewLocalUser = Omit<LocalUser, 'id' | 'tenant'>;
+export type UserPatch = Partial<Pick<LocalUser, 'claims' | 'roles' | 'groups' | 'locked' | 'disabled' | 'totpSecret' | 'passwordHash'>>;
+
+export const AssociationSchema = z.object({ tenant: z.string(), idp: z.string(), subject: z.string(), userId: z.string() }).strict();
+export type Association = z.infer<typeof AssociationSchema>;
+
+export const EmailSchema = z
+  .object({ id: z.string(), tenant: z.string(), flowId: z.string().nullable(), to: z.string(), template: z.string(), placeholders: z.record(z.string(), z.string()), createdAt: z.number() })
+  .strict();
+export type Email = z.infer<typeof EmailSchema>;
+
+/** What a flow waits for: the script's waiting states, or the engine's own JIT prompt. */
+export const FlowWaitingSchema = z.union([
+  WaitingSchema,
+  z
+    .object({
+      kind: z.literal('provisioning'),
+      idp: z.string(),
+      needs: z.object({ consent: z.boolean(), username: z.boolean(), password: z.boolean() }).strict(),
+      suggestedUsername: z.string(),
+    })
+    .strict(),
+]);
+export type FlowWaiting = z.infer<typeof FlowWaitingSchema>;
+
+export const ProvisionedSchema = z
+  .object({ username: z.string(), userStoreDomain: z.string(), idp: z.string(), action: z.enum(['created', 'updated', 'associated']) })
+  .strict();
+export type Provisioned = z.infer<typeof ProvisionedSchema>;
+
+/** A federated step that authenticated but waits for the user's JIT answers (consent, username, password). */
+export const PendingFederatedSchema = z
+  .object({ step: z.number().int(), idp: z.string(), authenticator: z.string(), subject: z.string(), claims: z.record(z.string(), JsonSchema), at: z.number() })
+  .strict();
+export type PendingFederated = z.infer<typeof PendingFederatedSchema>;
+
+export const FlowResultSchema = z
+  .object({
+    subject: UserSnapshotSchema.nullable(),
+    error: RunErrorSchema.nullable(),
+    redirect: z.object({ url: z.string().nullable(), params: z.record(z.string(), z.string()) }).strict().nullable(),
+  })
+  .strict();
+
+/** A login flow: pinned script version, request snapshot, journal, and what it has produced so far. */
+export const FlowRecordSchema = z
+  .object({
+    id: z.string(),
+    tenant: z.string(),
+    revision: z.number().int().nonnegative(),
+    scriptVersion: z.string(),
+    scriptSource: z.string(),
+    application: ApplicationSnapshotSchema,
+    request: RequestSnapshotSchema,
+    journal: z.array(JournalEventSchema),
+    appliedCommands: z.array(CommandSchema),
+    logs: z.array(LogLineSchema),
+    usedScriptMs: z.number().nonnegative(),
+    connections: z.array(ConnectionSchema),
+    status: z.enum(['waiting', 'success', 'fail', 'error']),
+    waiting: FlowWaitingSchema.nullable(),
+    pendingFederated: PendingFederatedSchema.nullable(),
+    provisioned: z.array(ProvisionedSchema),
+    /** Every effect applied, in order: the script's commands and the authenticators' (TOTP enrolment, ...). */
+    effects: z.array(z.record(z.string(), JsonSchema)),
+    result: FlowResultSchema.nullable(),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+  })
+  .strict();
+export type FlowRecord = z.infer<typeof FlowRecordSchema>;
+
+export class ConcurrentUpdateError extends Error {
+  override readonly name = 'ConcurrentUpdateError';
+}
+
+export class DuplicateUserError extends Error {
+  override readonly name = 'DuplicateUserError';
+}
+
+export interface UserRepository {
+  getUser(tenant: string, userStoreDomain: string, username: string): Promise<LocalUser | null>;
+  getUserById(tenant: string, id: string): Promise<LocalUser | null>;
+  /** Users whose claim has exactly this value. */
+  findUsersByClaim(tenant: string, claim: string, value: string): Promise<LocalUser[]>;
+  /** Creates a user; throws DuplicateUserError when (tenant, store, username) exists. */
+  createUser(tenant: string, user: NewLocalUser): Promise<LocalUser>;
+  updateUser(tenant: string, id: string, patch: UserPatch): Promise<LocalUser>;
+  getAssociation(tenant: string, idp: string, subject: string): Promise<Association | null>;
+  /** Idempotent: associating the same (idp, subject) with the same user again changes nothing. */
+  associate(association: Association): Promise<{ created: boolean }>;
+  dissociate(tenant: string, idp: string, subject: string): Promise<boolean>;
+}
+
+export interface FlowRepository {
+  createFlow(flow: FlowRecord): Promise<void>;
+  getFlow(id: string): Promise<FlowRecord | null>;
+  /** Saves the flow if nobody saved it since `flow.revision - 1`; throws ConcurrentUpdateError otherwise. */
+  saveFlow(flow: FlowRecord): Promise<void>;
+}
+
+export interface Outbox {
+  enqueueEmail(email: Omit<Email, 'id'>): Promise<Email>;
+  emails(tenant: string): Promise<Email[]>;
+}
+
+export interface Store extends UserRepository, FlowRepository, Outbox {}
