@@ -199,3 +199,74 @@ for (const name of [
     return [copy];
   });
 }
+
+/*
+ * Array built-ins loop over `length` inside V8, where neither the time limit nor the heap limit
+ * can stop them (a sort of {length: 1.4e8} aborts the process in half a second; a toReversed of
+ * {length: 4e8} runs for seconds). Each gets the same cap as above, from one read of `length`.
+ * An array-like whose `length` is computed could answer differently when V8 reads it again, so
+ * those are refused; a real array's or an object's data `length` cannot change in between.
+ */
+
+/** @param {object} o @param {string} what */
+function checkArrayLike(o, what) {
+  if (!$isArray(o)) {
+    for (let p = o; p !== null; p = $getPrototypeOf(p)) {
+      const d = $getOwnPropertyDescriptor(p, 'length');
+      if (d === undefined) continue;
+      if (!('value' in d)) {
+        throw new $TypeError(`${what}: array-likes with a computed length are not supported in login scripts`);
+      }
+      break;
+    }
+  }
+  const len = lengthOf(o);
+  checkLength(len, what);
+  return len;
+}
+
+for (const name of [
+  'copyWithin', 'every', 'filter', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flat', 'flatMap',
+  'forEach', 'includes', 'indexOf', 'lastIndexOf', 'map', 'reduce', 'reduceRight', 'reverse', 'shift',
+  'slice', 'some', 'sort', 'splice', 'toLocaleString', 'toReversed', 'toSorted', 'toSpliced', 'unshift', 'with',
+]) {
+  if (typeof (/** @type {any} */ (Array.prototype))[name] !== 'function') continue;
+  replaceMethod(Array.prototype, name, (real) =>
+    function (/** @type {unknown[]} */ ...args) {
+      const o = $Object(requireCoercible(this, `Array.prototype.${name}`));
+      checkArrayLike(o, `Array.prototype.${name}`);
+      return $apply(real, o, args);
+    },
+  );
+}
+
+replaceMethod(Array.prototype, 'concat', (real) =>
+  function concat(/** @type {unknown[]} */ ...items) {
+    const o = $Object(requireCoercible(this, 'Array.prototype.concat'));
+    let total = checkArrayLike(o, 'Array.prototype.concat');
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (!isObjectLike(item)) {
+        total += 1;
+        continue;
+      }
+      const d = findDescriptor(/** @type {object} */ (item), Symbol.isConcatSpreadable);
+      if (d !== undefined && !('value' in d)) {
+        throw new $TypeError('Array.prototype.concat: a computed Symbol.isConcatSpreadable is not supported in login scripts');
+      }
+      const spreads = d !== undefined ? !!d.value : $isArray(item);
+      total += spreads ? checkArrayLike(/** @type {object} */ (item), 'Array.prototype.concat') : 1;
+      checkLength(total, 'Array.prototype.concat');
+    }
+    return $apply(real, o, items);
+  },
+);
+
+/** @param {object} o @param {PropertyKey} key */
+function findDescriptor(o, key) {
+  for (let p = o; p !== null; p = $getPrototypeOf(p)) {
+    const d = $getOwnPropertyDescriptor(p, key);
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}

@@ -33,7 +33,9 @@ function toPlain(value, what) {
         return undefined;
     }
     if (v === null) return null;
-    if (++nodes > MAX_PLAIN_NODES) throw limitError('resultBytes', `${what} has more than ${MAX_PLAIN_NODES} values`);
+    if (++nodes > MAX_PLAIN_NODES) {
+      throw limitError('resultBytes', `${what} has more than ${MAX_PLAIN_NODES} values, over what the sandbox limit resultBytes (${CONFIG.resultBytes}) can hold`);
+    }
     if (depth >= CONFIG.resultDepth) {
       throw limitError('resultDepth', `${what} is nested deeper than the sandbox limit resultDepth (${CONFIG.resultDepth})`);
     }

@@ -9,24 +9,34 @@
 /**
  * A halt ends the run however much script code tries to catch it: it is thrown into the script,
  * remembered, and re-thrown by every later API call; the step queue acts on it once the script
- * returns. Kinds: 'suspend' (waiting for the host), 'limit', 'nondeterminism', 'fatal'.
+ * returns. Kinds: 'suspend' (waiting for the host), 'limit', 'nondeterminism'. A script that
+ * catches one holds it, so it is a deeply frozen plain object (whose prototype, Object.prototype,
+ * is frozen too): nothing can rewrite it, hang getters on it or stash data on its class.
+ * @typedef {{ readonly kind: string, readonly payload: any }} Halt
  */
-class Halt {
-  /** @param {string} kind @param {any} payload */
-  constructor(kind, payload) {
-    this.kind = kind;
-    this.payload = payload;
+
+/** @param {string} kind @param {any} payload @returns {Halt} */
+function newHalt(kind, payload) {
+  return $freeze({ kind, payload: deepFreeze(payload) });
+}
+
+/** @param {any} v */
+function deepFreeze(v) {
+  if (isObjectLike(v) && !$isFrozen(v)) {
+    $freeze(v);
+    for (const k of $ownKeys(v)) deepFreeze(v[k]);
   }
+  return v;
 }
 
 /** @param {string} limit @param {string} message */
 function limitError(limit, message) {
-  return haltWith(new Halt('limit', { code: 'LIMIT_EXCEEDED', message, limit }));
+  return haltWith(newHalt('limit', { code: 'LIMIT_EXCEEDED', message, limit }));
 }
 
 /** @param {string} message */
 function nondeterminism(message) {
-  return haltWith(new Halt('nondeterminism', { code: 'NONDETERMINISM', message }));
+  return haltWith(newHalt('nondeterminism', { code: 'NONDETERMINISM', message }));
 }
 
 /** Records the halt on the current run (the first one wins) and returns it for throwing. @param {Halt} h */
@@ -137,7 +147,7 @@ function hostRead(call, args) {
   const request = $stringify({ call, args: plainArgs });
   const answer = $parse(HOST_CALL(request));
   if (answer.kind === 'pending') {
-    throw haltWith(new Halt('suspend', { kind: 'read', call, args: plainArgs }));
+    throw haltWith(newHalt('suspend', { kind: 'read', call, args: plainArgs }));
   }
   if (answer.kind === 'error') throw new $Error(`${call} failed: ${answer.message}`);
   const ev = { kind: 'read', at: clockMs, call, args: plainArgs, result: answer.value };

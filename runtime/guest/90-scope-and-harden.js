@@ -90,6 +90,8 @@ function hiddenIntrinsics() {
     iterProto((function* () {})()),
     iterProto((async function* () {})()),
     $getPrototypeOf(Uint8Array),
+    iterProto(new Intl.Segmenter().segment('')),
+    iterProto(new Intl.Segmenter().segment('')[$symbolIterator]()),
     /** @type {PropertyDescriptor} */ ($getOwnPropertyDescriptor(Function.prototype, 'caller')).get,
     (function () {
       return arguments;

@@ -7,8 +7,31 @@
 
 lockDown();
 
+/**
+ * The last result, kept until the host takes it. isolated-vm reports a promise rejection that no
+ * one handled (an un-awaited import(), an API call from a promise after the run) as an exception
+ * of the whole call, after the entry has returned; the host then takes the finished run's result
+ * from here instead of losing it.
+ * @type {string | null}
+ */
+let lastResult = null;
+
+function takeLastResult() {
+  const r = lastResult;
+  lastResult = null;
+  return r;
+}
+
 /** @param {string} inputJson @param {Function} scriptFn @returns {string} */
 function runEntry(inputJson, scriptFn) {
+  lastResult = null;
+  const text = runOnce(inputJson, scriptFn);
+  lastResult = text;
+  return text;
+}
+
+/** @param {string} inputJson @param {Function} scriptFn @returns {string} */
+function runOnce(inputJson, scriptFn) {
   if (!$isFrozen(scriptFn)) {
     $freeze(scriptFn);
     if (isObjectLike(scriptFn.prototype)) $freeze(scriptFn.prototype);

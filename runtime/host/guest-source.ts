@@ -34,7 +34,7 @@ export function preludeSource(): string {
     "'use strict';",
     'const CONFIG = JSON.parse(CONFIG_JSON);',
     ...parts,
-    'return runEntry;',
+    'return [runEntry, takeLastResult];',
     '})',
   ].join('\n');
   return cached;

@@ -1,13 +1,14 @@
 /**
- * A worker process of the SandboxPool: serves Sandbox.run over IPC. Host reads cannot be answered
+ * A worker process of the SandboxPool: serves Sandbox.run. Host reads cannot be answered
  * synchronously across processes, so they suspend the run (waiting for a `read`); the caller
  * answers by appending a `read` event to the journal and running again.
  */
 import { LimitsSchema, RunInputSchema } from '../protocol.js';
+import { serveRequests } from './request-pool.js';
 import { Sandbox } from './sandbox.js';
-import { connectToSupervisor } from './worker-link.js';
+import type { PoolRunRequest, PoolRunResponse } from './sandbox-pool.js';
 import { LIMITS_ENV } from './sandbox-worker-env.js';
-import type { PoolRequest, PoolResponse } from './sandbox-pool.js';
+import { connectToSupervisor } from './worker-link.js';
 
 const link = connectToSupervisor();
 const sandbox = new Sandbox({
@@ -15,26 +16,22 @@ const sandbox = new Sandbox({
   guard: link.guard,
 });
 
-process.on('message', (m: unknown) => {
-  const msg = m as Partial<PoolRequest>;
-  if (msg?.type !== 'run' || typeof msg.id !== 'number' || msg.request === undefined) return;
-  const { tenant, source, version, input, usedScriptMs } = msg.request;
+serveRequests<PoolRunRequest, PoolRunResponse>(({ tenant, source, version, input, usedScriptMs }) => {
   const parsed = RunInputSchema.safeParse(input);
-  const reply: PoolResponse = parsed.success
-    ? {
-        type: 'result',
-        id: msg.id,
-        result: sandbox.run({
-          tenant,
-          source,
-          input: parsed.data,
-          host: () => ({ kind: 'pending' }),
-          ...(version === undefined ? {} : { version }),
-          ...(usedScriptMs === undefined ? {} : { usedScriptMs }),
-        }),
-      }
-    : { type: 'invalid', id: msg.id, message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
-  process.send?.(reply);
+  if (!parsed.success) {
+    return { kind: 'invalid', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  }
+  return {
+    kind: 'result',
+    result: sandbox.run({
+      tenant,
+      source,
+      input: parsed.data,
+      host: () => ({ kind: 'pending' }),
+      ...(version === undefined ? {} : { version }),
+      ...(usedScriptMs === undefined ? {} : { usedScriptMs }),
+    }),
+  };
 });
 
 process.on('SIGTERM', () => {

@@ -128,8 +128,16 @@ export class Sandbox {
     let compiled: CompiledScript;
     let raw: RawRun;
     try {
-      const isolate = this.isolateFor(request.tenant, limits);
-      compiled = isolate.compile(request.source, version);
+      let isolate = this.isolateFor(request.tenant, limits);
+      try {
+        compiled = isolate.compile(request.source, version);
+      } catch {
+        // The isolate broke between runs (a breach isolated-vm noticed late): start afresh once.
+        this.tenants.delete(request.tenant);
+        isolate.dispose();
+        isolate = this.isolateFor(request.tenant, limits);
+        compiled = isolate.compile(request.source, version);
+      }
       if (compiled.kind === 'syntax') return fail(compiled.error);
       raw = isolate.run(compiled, JSON.stringify(request.input), request.host ?? null, timeoutMs);
     } finally {

@@ -32,6 +32,7 @@ export class TenantIsolate {
   private readonly isolate: ivm.Isolate;
   private readonly context: ivm.Context;
   private readonly entry: ivm.Reference<(input: string, fn: unknown) => string>;
+  private readonly takeLast: ivm.Reference<() => string | null>;
   private readonly binder: ivm.Reference<(entry: unknown, fn: unknown) => unknown>;
   private readonly scripts = new Map<string, CompiledScript>();
   private handler: HostHandler | null = null;
@@ -49,10 +50,13 @@ export class TenantIsolate {
         .compileScriptSync(preludeSource(), { filename: PRELUDE_FILENAME })
         .runSync(this.context, { reference: true, timeout: SETUP_TIMEOUT_MS });
       const channel = new ivm.Callback((request: unknown) => this.answerHostCall(request));
-      this.entry = factory.applySync(undefined, [channel, JSON.stringify(limits)], {
+      const entries = factory.applySync(undefined, [channel, JSON.stringify(limits)], {
         result: { reference: true },
         timeout: SETUP_TIMEOUT_MS,
-      }) as unknown as ivm.Reference<(input: string, fn: unknown) => string>;
+      }) as unknown as ivm.Reference<unknown[]>;
+      this.entry = entries.getSync(0, { reference: true }) as ivm.Reference<(input: string, fn: unknown) => string>;
+      this.takeLast = entries.getSync(1, { reference: true }) as ivm.Reference<() => string | null>;
+      entries.release();
       factory.release();
       // Passing the script function on every call (derefInto) costs more than a third of a run;
       // bind it to the entry once per version instead.
@@ -113,7 +117,9 @@ export class TenantIsolate {
       fn.release();
       return { kind: 'ok', run };
     } catch (e) {
-      return { kind: 'syntax', error: syntaxError(e) };
+      // Only the script's own syntax is its fault; anything else (a disposed isolate) is ours.
+      if (e instanceof SyntaxError) return { kind: 'syntax', error: syntaxError(e) };
+      throw e;
     }
   }
 
@@ -126,14 +132,40 @@ export class TenantIsolate {
     try {
       const text = script.run.applySync(undefined, [inputJson], { timeout: timeoutMs });
       const cpuMs = Number(this.isolate.cpuTime - cpu0) / 1e6;
+      // isolated-vm notices some breaches only at the next entry into the isolate: a heap past
+      // the limit after the run is this run's breach, not the next one's.
+      if (this.overHeapLimit()) {
+        this.dispose();
+        return { kind: 'memory', message: 'the heap was over its limit when the run returned', wallMs: elapsed(), hostCalls: this.hostCalls };
+      }
       return { kind: 'ok', text, wallMs: elapsed(), cpuMs, hostCalls: this.hostCalls };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       const kind = /timed out/i.test(message) ? 'timeout' : /memory limit/i.test(message) || this.isolate.isDisposed ? 'memory' : 'fault';
+      if (kind === 'fault') {
+        // A rejection no one handled surfaces after the entry returned: the run itself finished.
+        const finished = this.finishedResult();
+        if (finished !== null) return { kind: 'ok', text: finished, wallMs: elapsed(), cpuMs: Number(this.isolate.cpuTime - cpu0) / 1e6, hostCalls: this.hostCalls };
+      }
       this.dispose();
       return { kind, message, wallMs: elapsed(), hostCalls: this.hostCalls };
     } finally {
       this.handler = null;
+    }
+  }
+
+  private overHeapLimit(): boolean {
+    if (this.isolate.isDisposed) return true;
+    const h = this.isolate.getHeapStatisticsSync();
+    return h.used_heap_size + h.externally_allocated_size > this.limits.heapMb * 1024 * 1024;
+  }
+
+  private finishedResult(): string | null {
+    try {
+      const text = this.takeLast.applySync(undefined, [], { timeout: SETUP_TIMEOUT_MS });
+      return typeof text === 'string' ? text : null;
+    } catch {
+      return null;
     }
   }
 

@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { replayCommand } from './commands/replay.js';
+import { simulateCommand } from './commands/simulate.js';
+import { testCommand } from './commands/test.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('authscript')
@@ -11,9 +13,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   let exitCode = 0;
-  replayCommand(program, (code) => {
+  const setExit = (code: number) => {
     exitCode = code;
-  });
+  };
+  simulateCommand(program, setExit);
+  testCommand(program, setExit);
+  replayCommand(program, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

@@ -69,3 +69,21 @@ function unorderedTrace(flow: FlowRecord, extras: TraceExtras): Trace {
       return { ...base, outcome: flow.status, subject: null, error: result?.error ?? null, redirect: result?.redirect ?? null, pending: null };
   }
 }
+
+/** A trace for a run that produced nothing else: an invalid scenario, a crashed process. */
+export function errorTrace(code: string, message: string): Trace {
+  return {
+    outcome: 'error',
+    steps: [],
+    subject: null,
+    claims: {},
+    selectedAcr: null,
+    error: { code, message, line: null, column: null },
+    redirect: null,
+    provisioned: [],
+    pending: null,
+    unusedInteractions: 0,
+    logs: [],
+    effects: [],
+  };
+}
