@@ -27,6 +27,7 @@ import type { FlowRecord, FlowWaiting, Store } from '../store/types.js';
 import { FlowError } from './flow-error.js';
 import { answerRead } from './host-reads.js';
 import { applyCommand } from './apply-command.js';
+import type { AsyncOutcome } from './outbound-http.js';
 
 /** Runs a script against a journal: the sandbox, in process or through a pool. */
 export interface ScriptRunner {
@@ -39,6 +40,15 @@ export interface FlowEngineOptions {
   readonly authenticator: StepAuthenticator;
   /** The flow's clock (epoch ms); the simulator fixes it. */
   readonly clock?: () => number;
+  /**
+   * Performs async calls (httpGet, httpPost) at once; without it the flow waits for their result
+   * as an interaction (the simulator's scenarios supply them).
+   */
+  readonly asyncCalls?: AsyncCaller;
+}
+
+export interface AsyncCaller {
+  call(tenant: string, call: string, args: Json): Promise<AsyncOutcome>;
 }
 
 export interface StartFlow {
@@ -240,6 +250,13 @@ export class FlowEngine {
             flow.journal.push(await this.read(flow, { call: outcome.waiting.call, args: outcome.waiting.args }));
             continue;
           }
+          if (outcome.waiting.kind === 'async' && this.options.asyncCalls !== undefined) {
+            const { call, args } = outcome.waiting;
+            const done = await this.options.asyncCalls.call(flow.tenant, call, args);
+            flow.effects.push({ kind: 'asyncCall', call, url: urlOf(args), outcome: done.outcome, note: done.note });
+            flow.journal.push({ kind: 'async', at: this.clock(), outcome: done.outcome, data: done.data });
+            continue;
+          }
           flow.status = 'waiting';
           flow.waiting = outcome.waiting;
           return;
@@ -295,6 +312,10 @@ export function describeWaiting(w: FlowWaiting): string {
     case 'provisioning':
       return `the JIT provisioning prompt for ${w.idp}`;
   }
+}
+
+function urlOf(args: Json): string | null {
+  return typeof args === 'object' && args !== null && !Array.isArray(args) && typeof args.url === 'string' ? args.url : null;
 }
 
 function connectionFor(flow: FlowRecord, idp: string): Connection {
