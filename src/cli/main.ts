@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { replayCommand } from './commands/replay.js';
+import { schemaCommand } from './commands/schema.js';
 import { simulateCommand } from './commands/simulate.js';
 import { testCommand } from './commands/test.js';
 
@@ -19,6 +20,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   simulateCommand(program, setExit);
   testCommand(program, setExit);
   replayCommand(program, setExit);
+  schemaCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

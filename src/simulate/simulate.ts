@@ -13,7 +13,17 @@ import { describeWaiting, FlowEngine, type FlowInteraction, type ScriptRunner } 
 import { FlowError } from '../flow/flow-error.js';
 import { MemoryStore } from '../store/memory-store.js';
 import type { FlowRecord, FlowWaiting } from '../store/types.js';
-import { ScenarioSchema, type Interaction, type Scenario, type Trace } from './scenario-schema.js';
+import type { z } from 'zod';
+import {
+  HttpInteractionSchema,
+  PromptInteractionSchema,
+  ProvisioningInteractionSchema,
+  ScenarioSchema,
+  StepInteractionSchema,
+  type Interaction,
+  type Scenario,
+  type Trace,
+} from './scenario-schema.js';
 import { traceOf } from './trace.js';
 
 const SIMULATOR_PASSWORD_COST = 1024;
@@ -39,9 +49,34 @@ export interface SimulateOptions {
 export function parseScenario(raw: unknown): Scenario {
   const parsed = ScenarioSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ScenarioInvalidError(parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`));
+    throw new ScenarioInvalidError(parsed.error.issues.flatMap((i) => explainIssue(raw, i)));
   }
   return parsed.data;
+}
+
+const INTERACTION_KINDS = [
+  ['step', StepInteractionSchema],
+  ['prompt', PromptInteractionSchema],
+  ['http', HttpInteractionSchema],
+  ['provisioning', ProvisioningInteractionSchema],
+] as const;
+
+/**
+ * "Invalid input" for an interaction says nothing: check it again against the one kind its keys
+ * select (a `step` key means a step interaction, ...) and report that kind's problems.
+ */
+function explainIssue(raw: unknown, issue: z.core.$ZodIssue): string[] {
+  const where = (path: readonly PropertyKey[]) => (path.length > 0 ? path.map(String).join('.') : '(root)');
+  const path = issue.path;
+  if (issue.code === 'invalid_union' && path.length === 2 && path[0] === 'interactions' && typeof path[1] === 'number') {
+    const value = (raw as { interactions?: unknown[] }).interactions?.[path[1]];
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${where(path)}: an interaction must be an object`];
+    const kind = INTERACTION_KINDS.find(([key]) => key in value);
+    if (kind === undefined) return [`${where(path)}: an interaction needs one of "step", "prompt", "http" or "provisioning"`];
+    const again = kind[1].safeParse(value);
+    if (!again.success) return again.error.issues.map((i) => `${where([...path, ...i.path])}: ${i.message}`);
+  }
+  return [`${where(path)}: ${issue.message}`];
 }
 
 export async function loadScenarioFile(path: string): Promise<{ scenario: Scenario; source: string }> {
