@@ -23,6 +23,7 @@ import { localSnapshot } from '../authenticators/simulated.js';
 import type { StepAuthenticator, StepOutcome } from '../authenticators/types.js';
 import { ConnectionSchema, type Connection, type ConnectionInput } from '../provisioning/connection.js';
 import { provision, type ProvisionAnswers } from '../provisioning/provision.js';
+import type { UserStore } from '../provisioning/user-stores.js';
 import type { FlowRecord, FlowWaiting, Store } from '../store/types.js';
 import { FlowError } from './flow-error.js';
 import { answerRead } from './host-reads.js';
@@ -45,6 +46,8 @@ export interface FlowEngineOptions {
    * as an interaction (the simulator's scenarios supply them).
    */
   readonly asyncCalls?: AsyncCaller;
+  /** The tenant's user stores and their policies (PRIMARY with default policies when absent). */
+  readonly userStores?: (tenant: string) => readonly UserStore[];
 }
 
 export interface AsyncCaller {
@@ -201,7 +204,10 @@ export class FlowEngine {
   ): Promise<JournalEvent | null> {
     if (subject === '') throw new FlowError('INTERACTION_INVALID', `a federated success through ${idp} needs the IdP's subject`);
     const connection = connectionFor(flow, idp);
-    const result = await provision({ tenant: flow.tenant, tenantDomain: flow.application.tenantDomain, connection, subject, claims, answers }, this.options.store);
+    const result = await provision(
+      { tenant: flow.tenant, tenantDomain: flow.application.tenantDomain, connection, subject, claims, answers, userStores: this.options.userStores?.(flow.tenant) },
+      this.options.store,
+    );
     const base = { kind: 'step' as const, at, step, idp, authenticator };
     switch (result.kind) {
       case 'passthrough':

@@ -18,6 +18,16 @@ export const JitSchema = z
     associateLocalUser: z.boolean().default(false),
     lookupAttributes: z.array(z.string().min(1)).default(['email']),
     attributeSync: AttributeSyncSchema.default('override'),
+    /**
+     * authscript: associate on lookup attributes even when the IdP does not assert a verified
+     * email. Off by default: an unverified email is never enough to take over a local account.
+     */
+    associateWithoutVerifiedEmail: z.boolean().default(false),
+    /**
+     * WSO2's "enhanced" JIT: the username is the federated unique id (stable, derived from the
+     * connection and the IdP's subject) instead of the user id claim or the subject.
+     */
+    enhanced: z.boolean().default(false),
   })
   .strict();
 

@@ -12,11 +12,13 @@
  *    after the consent / password / username prompts the scheme asks for. Creating is idempotent:
  *    two concurrent first logins of one federated user create one user.
  */
+import { createHash } from 'node:crypto';
 import type { Json, UserSnapshot } from '../../runtime/protocol.js';
 import { hashPassword } from '../authenticators/passwords.js';
 import { splitUsername } from '../authenticators/simulated.js';
 import { DuplicateUserError, type LocalUser, type Store } from '../store/types.js';
 import type { Connection } from './connection.js';
+import { checkUserStorePolicy, PRIMARY_STORE, type UserStore } from './user-stores.js';
 
 export interface ProvisionAnswers {
   readonly consent?: boolean | undefined;
@@ -26,6 +28,8 @@ export interface ProvisionAnswers {
 
 export interface ProvisionRequest {
   readonly tenant: string;
+  /** The tenant's user stores and their policies; PRIMARY with default policies when absent. */
+  readonly userStores?: readonly UserStore[] | undefined;
   readonly tenantDomain: string;
   readonly connection: Connection;
   readonly subject: string;
@@ -98,8 +102,15 @@ export function federatedSnapshot(req: ProvisionRequest): UserSnapshot {
 }
 
 function usernameFor(req: ProvisionRequest): string {
+  if (req.connection.jit.enhanced) return federatedUniqueId(req.connection.name, req.subject);
   const id = req.connection.userIdClaim === undefined ? null : claimString(req.claims[req.connection.userIdClaim]);
   return id ?? req.subject;
+}
+
+/** A stable id for (connection, subject), shaped like a UUID: the same federated user always gets the same one. */
+export function federatedUniqueId(idp: string, subject: string): string {
+  const h = createHash('sha256').update(`${idp}\u0000${subject}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export async function provision(req: ProvisionRequest, store: Store): Promise<ProvisionResult> {
@@ -145,11 +156,14 @@ export async function provision(req: ProvisionRequest, store: Store): Promise<Pr
   const chosen = needs.username && answers?.username ? answers.username : suggested;
   const { userStoreDomain, username } =
     jit.userStore === 'AS_IN_USERNAME' ? splitUsername(chosen) : { userStoreDomain: jit.userStore.toUpperCase(), username: chosen };
+  const roles = mappedRoles(connection, req.claims);
+  const violation = checkUserStorePolicy(req.userStores ?? [PRIMARY_STORE], userStoreDomain, username, roles);
+  if (violation !== null) return { kind: 'refused', code: violation.code, message: violation.message };
   const init = {
     username,
     userStoreDomain,
     passwordHash: needs.password && answers?.password ? hashPassword(answers.password) : null,
-    roles: mappedRoles(connection, req.claims),
+    roles,
     groups: [],
     claims: mapClaims(connection, req.claims),
     totpSecret: null,
@@ -184,7 +198,8 @@ function accountState(user: LocalUser): ProvisionResult | null {
 
 async function lookupLocalUser(req: ProvisionRequest, store: Store): Promise<LocalUser | null> {
   const { connection, claims } = req;
-  if (claims.email_verified !== true) return null; // never associate on an unverified email
+  // Never associate on an unverified email unless the connection says so explicitly.
+  if (claims.email_verified !== true && !connection.jit.associateWithoutVerifiedEmail) return null;
   for (const attribute of connection.jit.lookupAttributes) {
     const value = claimString(claims[attribute]);
     if (value === null) continue;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConnectionSchema } from '../provisioning/connection.js';
+import { UserStoreSchema } from '../provisioning/user-stores.js';
 
 const StringMap = z.record(z.string(), z.string());
 const JsonValue = z.json();
@@ -163,6 +164,8 @@ export const ScenarioSchema = z
     application: ScenarioApplicationSchema,
     connections: z.array(ConnectionSchema).default([]),
     users: z.array(ScenarioUserSchema).default([]),
+    /** authscript: user stores with their username and role-name policies (PRIMARY is always there). */
+    userStores: z.array(UserStoreSchema).default([]),
     request: ScenarioRequestSchema.default(ScenarioRequestSchema.parse({})),
     now: z.iso.datetime({ offset: true }).optional(),
     interactions: z.array(InteractionSchema).default([]),

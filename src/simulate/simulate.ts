@@ -11,6 +11,7 @@ import { hashPassword } from '../authenticators/passwords.js';
 import { SimulatedAuthenticator } from '../authenticators/simulated.js';
 import { describeWaiting, FlowEngine, type FlowInteraction, type ScriptRunner } from '../flow/engine.js';
 import { FlowError } from '../flow/flow-error.js';
+import { PRIMARY_STORE } from '../provisioning/user-stores.js';
 import { MemoryStore } from '../store/memory-store.js';
 import type { FlowRecord, FlowWaiting } from '../store/types.js';
 import type { z } from 'zod';
@@ -119,7 +120,8 @@ export async function simulateScenario(scenario: Scenario, source: string, optio
   let clock = scenario.now !== undefined ? Date.parse(scenario.now) : Date.now();
   const ownRunner = options.runner === undefined;
   let runner: ScriptRunner = options.runner ?? new Sandbox();
-  const engineFor = () => new FlowEngine({ runner, store, authenticator: new SimulatedAuthenticator(), clock: () => clock });
+  const userStores = [...scenario.userStores, ...(scenario.userStores.some((s) => s.name.toUpperCase() === 'PRIMARY') ? [] : [PRIMARY_STORE])];
+  const engineFor = () => new FlowEngine({ runner, store, authenticator: new SimulatedAuthenticator(), clock: () => clock, userStores: () => userStores });
   let engine = engineFor();
   try {
     let flow = await engine.start({ tenant, application: scenario.application, connections: scenario.connections, source, request: requestOf(scenario) });
