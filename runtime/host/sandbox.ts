@@ -23,7 +23,11 @@ export interface RunRequest {
   readonly input: RunInput;
   /** Script time the flow has used in earlier runs, against limits.scriptMsPerFlow. */
   readonly usedScriptMs?: number;
-  /** Answers the script's reads (user store and the like) that the journal does not hold yet. */
+  /**
+   * Answers the script's reads (user store and the like) that the journal does not hold yet. When
+   * absent (or answering `pending`), a read suspends the run: the outcome waits for a `read`, and
+   * the caller appends the answer to the journal and runs again.
+   */
   readonly host?: HostHandler;
 }
 

@@ -173,7 +173,8 @@ export class TenantIsolate {
   private answerHostCall(request: unknown): string {
     this.hostCalls++;
     try {
-      if (this.handler === null) return JSON.stringify({ kind: 'error', message: 'no host is attached to this run' });
+      // Without a host the read suspends the run: the caller answers it through the journal.
+      if (this.handler === null) return '{"kind":"pending"}';
       if (typeof request !== 'string') return JSON.stringify({ kind: 'error', message: 'malformed host call' });
       const call = HostCallSchema.parse(JSON.parse(request, (k, v: unknown) => (FORBIDDEN_KEYS.has(k) ? undefined : v)));
       const answer = this.handler(call);
