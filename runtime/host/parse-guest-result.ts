@@ -11,6 +11,14 @@ function reviver(key: string, value: unknown): unknown {
   return FORBIDDEN_KEYS.has(key) ? undefined : value;
 }
 
+/** A text without these (or any escape that could spell them) cannot hold a forbidden key. */
+const MAY_HOLD_FORBIDDEN_KEY = /__proto__|constructor|prototype|\\u/;
+
+/** JSON.parse that drops keys able to reach a prototype; the reviver runs only when it can matter. */
+export function parseUntrustedJson(text: string): unknown {
+  return MAY_HOLD_FORBIDDEN_KEY.test(text) ? JSON.parse(text, reviver) : JSON.parse(text);
+}
+
 export class GuestProtocolError extends Error {
   override readonly name = 'GuestProtocolError';
 }
@@ -21,7 +29,7 @@ export function parseGuestResult(text: unknown, maxBytes: number): GuestResult {
   if (text.length > maxBytes + 4096) throw new GuestProtocolError(`the sandbox answered with ${text.length} bytes`);
   let raw: unknown;
   try {
-    raw = JSON.parse(text, reviver);
+    raw = parseUntrustedJson(text);
   } catch (e) {
     throw new GuestProtocolError(`the sandbox answered with invalid JSON: ${(e as Error).message}`);
   }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import ivm from 'isolated-vm';
 import { HostCallSchema, type HostCall, type HostAnswer, type Limits, type RunError } from '../protocol.js';
 import { preludeSource, SCRIPT_FILENAME, wrapScript } from './guest-source.js';
+import { parseUntrustedJson } from './parse-guest-result.js';
 
 export type HostHandler = (call: HostCall) => HostAnswer;
 
@@ -22,7 +23,7 @@ export type RawRun =
 
 const PRELUDE_FILENAME = 'authscript:prelude';
 const SETUP_TIMEOUT_MS = 5000;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const HEAP_CHECK_AFTER_MS = 0.25;
 
 export function scriptVersion(source: string): string {
   return 'sha256:' + createHash('sha256').update(source).digest('hex');
@@ -133,12 +134,15 @@ export class TenantIsolate {
       const text = script.run.applySync(undefined, [inputJson], { timeout: timeoutMs });
       const cpuMs = Number(this.isolate.cpuTime - cpu0) / 1e6;
       // isolated-vm notices some breaches only at the next entry into the isolate: a heap past
-      // the limit after the run is this run's breach, not the next one's.
-      if (this.overHeapLimit()) {
+      // the limit after the run is this run's breach, not the next one's. Allocating past even
+      // the smallest limit (8 MiB) in one go takes milliseconds of memory writes, so only runs
+      // that took that long need the (microseconds-long) heap statistics.
+      const wallMs = elapsed();
+      if (this.isolate.isDisposed || (wallMs >= HEAP_CHECK_AFTER_MS && this.overHeapLimit())) {
         this.dispose();
         return { kind: 'memory', message: 'the heap was over its limit when the run returned', wallMs: elapsed(), hostCalls: this.hostCalls };
       }
-      return { kind: 'ok', text, wallMs: elapsed(), cpuMs, hostCalls: this.hostCalls };
+      return { kind: 'ok', text, wallMs, cpuMs, hostCalls: this.hostCalls };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       const kind = /timed out/i.test(message) ? 'timeout' : /memory limit/i.test(message) || this.isolate.isDisposed ? 'memory' : 'fault';
@@ -176,7 +180,7 @@ export class TenantIsolate {
       // Without a host the read suspends the run: the caller answers it through the journal.
       if (this.handler === null) return '{"kind":"pending"}';
       if (typeof request !== 'string') return JSON.stringify({ kind: 'error', message: 'malformed host call' });
-      const call = HostCallSchema.parse(JSON.parse(request, (k, v: unknown) => (FORBIDDEN_KEYS.has(k) ? undefined : v)));
+      const call = HostCallSchema.parse(parseUntrustedJson(request));
       const answer = this.handler(call);
       return answer.kind === 'pending' ? '{"kind":"pending"}' : JSON.stringify({ kind: 'value', value: answer.value });
     } catch (e) {

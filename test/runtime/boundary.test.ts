@@ -39,6 +39,13 @@ describe('the host side of the boundary', () => {
     expect(parsed.newCommands[0]).toEqual({ kind: 'setEndpointParam', name: 'x', value: {} });
   });
 
+  it('drops a __proto__ key spelled with escapes too', () => {
+    const text = JSON.stringify(VALID).replace('"newCommands":[]', '"newCommands":[{"kind":"setEndpointParam","name":"x","value":{"\\u005f_proto__":{"polluted":true}}}]');
+    const parsed = parseGuestResult(text, 10_000);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(parsed.newCommands[0]).toEqual({ kind: 'setEndpointParam', name: 'x', value: {} });
+  });
+
   it('gives the script a plain message, without a host stack, when a host read fails', () => {
     const src = `var onLoginRequest = function (c) {
       executeStep(1, { onSuccess: function (c) {
