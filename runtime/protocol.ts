@@ -154,12 +154,76 @@ export type JournalEventInput = z.input<typeof JournalEventSchema>;
 // ---------------------------------------------------------------------------------------------
 // Commands: the side effects a script asks for. The host applies each exactly once.
 
+const userRef = { username: z.string(), userStoreDomain: z.string().nullable() };
+
+/** RFC 7230 token: header and cookie names. */
+const HttpToken = z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be an HTTP token');
+/** Text that cannot end a header or a cookie attribute early. */
+const HeaderText = z.string().regex(/^[^\r\n\0]*$/, 'may not hold CR, LF or NUL');
+const CookieAttribute = z.string().regex(/^[\x20-\x3a\x3c-\x7e]*$/, 'may hold printable ASCII other than ";" only');
+
 export const CommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('setRuntimeClaim'), claim: z.string(), value: z.string().nullable() }).strict(),
-  z.object({ kind: z.literal('setLocalClaim'), username: z.string(), userStoreDomain: z.string().nullable(), claim: z.string(), value: z.string().nullable() }).strict(),
+  z.object({ kind: z.literal('setLocalClaim'), ...userRef, claim: z.string(), value: z.string().nullable() }).strict(),
   z.object({ kind: z.literal('setSelectedAcr'), value: z.string().nullable() }).strict(),
-  z.object({ kind: z.literal('setResponseHeader'), name: z.string(), value: z.string() }).strict(),
+  z.object({ kind: z.literal('setResponseHeader'), name: HttpToken, value: HeaderText }).strict(),
   z.object({ kind: z.literal('setEndpointParam'), name: z.string(), value: JsonSchema }).strict(),
+  /**
+   * assignUserRoles / removeUserRoles (`exact` names) and their V2 forms (names compared without
+   * an `Internal/` prefix). Removals first, then assignments; assigning a role held already is a no-op.
+   */
+  z
+    .object({
+      kind: z.literal('updateUserRoles'),
+      ...userRef,
+      assign: z.array(z.string()),
+      remove: z.array(z.string()),
+      compare: z.enum(['exact', 'withoutInternalPrefix']),
+    })
+    .strict(),
+  /** doAssociationWithLocalUser: the federated account (idp, subject) now signs in as the local user. */
+  z.object({ kind: z.literal('associateLocalUser'), idp: z.string(), subject: z.string(), ...userRef }).strict(),
+  /** removeAssociatedLocalUser. */
+  z.object({ kind: z.literal('removeAssociatedLocalUser'), idp: z.string(), subject: z.string() }).strict(),
+  /** terminateUserSession, for a session the script saw belong to the user. */
+  z.object({ kind: z.literal('terminateUserSession'), ...userRef, sessionId: z.string() }).strict(),
+  /** updateUserPassword without callbacks; a failure (password pattern, unknown user) is swallowed, as in WSO2. */
+  z.object({ kind: z.literal('updateUserPassword'), ...userRef, password: z.string(), skipPasswordValidation: z.boolean() }).strict(),
+  /**
+   * sendEmail: one email into the outbox. A local user's address is read from the user store when
+   * the email is queued; a federated user's comes with the command (`address`).
+   */
+  z
+    .object({
+      kind: z.literal('sendEmail'),
+      ...userRef,
+      federated: z.boolean(),
+      address: z.string().nullable(),
+      template: z.string(),
+      placeholders: z.record(z.string(), z.string()),
+    })
+    .strict(),
+  /**
+   * setCookie: the host builds the value (REFERENCE §3.4): base64(JSON {value, signature}), signing
+   * and encrypting with the server's cookie key. Attributes left `null` are not set.
+   */
+  z
+    .object({
+      kind: z.literal('setCookie'),
+      name: HttpToken,
+      value: z.string().nullable(),
+      sign: z.boolean(),
+      encrypt: z.boolean(),
+      domain: CookieAttribute.nullable(),
+      path: CookieAttribute.nullable(),
+      comment: CookieAttribute.nullable(),
+      maxAge: z.number().int().nullable(),
+      version: z.number().int().nullable(),
+      httpOnly: z.boolean().nullable(),
+      secure: z.boolean().nullable(),
+      sameSite: z.enum(['NONE', 'LAX', 'STRICT']).nullable(),
+    })
+    .strict(),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 

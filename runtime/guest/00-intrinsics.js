@@ -35,6 +35,7 @@ const $Date = Date;
 const $dateGetTime = Date.prototype.getTime;
 const $dateToISOString = Date.prototype.toISOString;
 const $RegExpExec = RegExp.prototype.exec;
+const $decodeURIComponent = decodeURIComponent;
 const $symbolToPrimitive = Symbol.toPrimitive;
 const $symbolToStringTag = Symbol.toStringTag;
 const $symbolIterator = Symbol.iterator;

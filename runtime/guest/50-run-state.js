@@ -162,8 +162,8 @@ function emit(command) {
   const r = current();
   const i = r.commands.length;
   if (i < r.applied.length) {
-    const before = $stringify(r.applied[i]);
-    const now = $stringify(command);
+    const before = $stringify(comparable(r.applied[i]));
+    const now = $stringify(comparable(command));
     if (before !== now) {
       throw nondeterminism(`command #${i} was ${before} when the flow ran before, but the script now produces ${now}`);
     }
@@ -171,6 +171,16 @@ function emit(command) {
     throw limitError('commandsPerFlow', `the flow produced more than ${CONFIG.commandsPerFlow} commands (sandbox limit commandsPerFlow)`);
   }
   r.commands[i] = command;
+}
+
+/**
+ * A command as replay compares it. The host keeps no password it applied (the journal's copy of
+ * an updateUserPassword command holds a placeholder), so the password is left out on both sides.
+ * @param {any} command
+ */
+function comparable(command) {
+  if (command === null || typeof command !== 'object' || command.kind !== 'updateUserPassword') return command;
+  return { ...command, password: '[redacted]' };
 }
 
 /** @param {'debug'|'info'|'warn'|'error'} level @param {string} message */

@@ -9,6 +9,12 @@
 const HOST_OBJECT_NAMES = new WeakMap();
 /** User wrapper -> its snapshot, so API functions can tell a real user from a look-alike. */
 const USER_SNAPSHOTS = new WeakMap();
+/**
+ * Federated user snapshot -> the IdP's subject it arrived with. A script may rename the user
+ * (`user.username = ...`); associations still key on the subject, as WSO2's on the authenticated
+ * subject identifier.
+ */
+const FEDERATED_SUBJECTS = new WeakMap();
 
 /**
  * @typedef {{ get: () => any, set?: (v: any) => void, remove?: () => void }} Member
@@ -143,6 +149,7 @@ function userObject(snapshot) {
   const cached = r.stepState.userWrappers.get(snapshot);
   if (cached !== undefined) return cached;
   const isLocal = !snapshot.federated;
+  if (!isLocal && !FEDERATED_SUBJECTS.has(snapshot)) FEDERATED_SUBJECTS.set(snapshot, snapshot.username);
   /** @type {Record<string, Member>} */
   const members = bag();
   members.username = { get: () => snapshot.username, set: (v) => { snapshot.username = stringValue(v); } };
@@ -153,7 +160,7 @@ function userObject(snapshot) {
   members.identifier = { get: () => userIdentifier(snapshot) };
   members.uniqueId = { get: () => snapshot.uniqueId };
   members.tenantDomain = { get: () => snapshot.tenantDomain };
-  members.roles = { get: () => copyStrings(snapshot.roles) };
+  members.roles = { get: () => rolesNow(snapshot, snapshot.roles) };
   members.groups = { get: () => copyStrings(snapshot.groups) };
   const localClaims = lazy(() => {
     const claims = bagOf(snapshot.localClaims);
@@ -214,6 +221,54 @@ function userIdentifier(u) {
   return `${u.userStoreDomain}/${u.username}`;
 }
 
+/**
+ * The user store's roles of a user, with the role changes this run made so far (the commands of
+ * assignUserRoles and friends apply only after the run): reads later in the run see them.
+ * @param {any} s a user snapshot @param {unknown} roles as the journal holds them
+ * @returns {string[]}
+ */
+function rolesNow(s, roles) {
+  let out = $isArray(roles) ? copyStrings(/** @type {string[]} */ (roles)) : [];
+  const key = roleOwner(s);
+  const changes = current().stepState.roleChanges;
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i];
+    if (c.owner === key) out = updateRoles(out, c.assign, c.remove, c.compare);
+  }
+  return out;
+}
+
+/** @param {any} s */
+function roleOwner(s) {
+  return `${s.tenantDomain}\u0000${$String(s.userStoreDomain ?? 'PRIMARY').toUpperCase()}\u0000${s.username}`;
+}
+
+/**
+ * The rule the host applies (src/flow/apply-command.ts updateRoles): removals, then assignments
+ * of roles not held; names compared as given or without an `Internal/` prefix.
+ * @param {string[]} roles @param {string[]} assign @param {string[]} remove @param {string} compare
+ */
+function updateRoles(roles, assign, remove, compare) {
+  const key = compare === 'exact' ? (/** @type {string} */ r) => r : withoutInternalPrefix;
+  const out = [];
+  for (let i = 0; i < roles.length; i++) {
+    let removed = false;
+    for (let j = 0; j < remove.length && !removed; j++) removed = key(remove[j]) === key(roles[i]);
+    if (!removed) out[out.length] = roles[i];
+  }
+  for (let i = 0; i < assign.length; i++) {
+    let held = false;
+    for (let j = 0; j < out.length && !held; j++) held = key(out[j]) === key(assign[i]);
+    if (!held) out[out.length] = assign[i];
+  }
+  return out;
+}
+
+/** WSO2's V2 role functions drop an `Internal/` prefix (any case) before comparing. @param {string} role */
+function withoutInternalPrefix(role) {
+  return role.toLowerCase().startsWith('internal/') ? role.slice(9) : role;
+}
+
 /** @param {string[]} list */
 function copyStrings(list) {
   const out = [];
@@ -241,6 +296,10 @@ function newStepState(app) {
     selectedAcr: null,
     runtimeClaims: bag(),
     userWrappers: new $Map(),
+    /** Role changes of this run, in order: { owner, assign, remove, compare }. */
+    roleChanges: [],
+    /** Every (idp, authenticator) that completed a step of this flow: checkSessionExistence reads them. */
+    authenticated: [],
   };
 }
 
@@ -352,11 +411,17 @@ function cookieObject(name, c) {
   return hostObject('JsCookie', members);
 }
 
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\uffff]*$/;
+
 function responseObject() {
   const headers = bag();
   const headerMap = mapObject('JsWritableParameters', headers, (name, value) => {
     if (value === null || value === undefined) return;
     const v = stringValue(value);
+    // A header the server would send as given: no way to end it early and start another.
+    if ($apply($RegExpExec, HEADER_NAME, [name]) === null) throw new $TypeError(`${describe(name)} is not a valid header name`);
+    if ($apply($RegExpExec, HEADER_VALUE, [v]) === null) throw new $TypeError(`the value of header ${name} may not hold control characters`);
     headers[name] = v;
     emit({ kind: 'setResponseHeader', name, value: v });
   });

@@ -339,8 +339,7 @@ function hasAnyOfTheRoles(user, roles) {
     log('error', 'hasAnyOfTheRoles: Cross-tenant role check is not allowed');
     return false;
   }
-  const have = hostRead('getRolesOfUser', userKey(s));
-  return $isArray(have) && anyOf(have, wanted);
+  return anyOf(rolesNow(s, hostRead('getRolesOfUser', userKey(s))), wanted);
 }
 
 /** @param {unknown} user @param {unknown} role */
@@ -389,6 +388,13 @@ function filterAuthenticators(options, exclude) {
 
 /** The API as globals: read-only, and frozen with everything else before any script runs. */
 const SCRIPT_API = bag();
+
+/** @param {string} name @param {unknown} value */
+function installApi(name, value) {
+  SCRIPT_API[name] = value;
+  $defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
+}
+
 for (const [name, value] of /** @type {[string, unknown][]} */ ([
   ['executeStep', executeStep],
   ['fail', fail],
@@ -405,6 +411,5 @@ for (const [name, value] of /** @type {[string, unknown][]} */ ([
   ['getMaskedValue', getMaskedValue],
   ['filterAuthenticators', filterAuthenticators],
 ])) {
-  SCRIPT_API[name] = value;
-  $defineProperty(globalThis, name, { value, writable: false, enumerable: false, configurable: false });
+  installApi(name, value);
 }

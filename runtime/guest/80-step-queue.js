@@ -130,6 +130,7 @@ function recordStep(node, ev) {
   if (ev.outcome === 'success') {
     s.executed[node.step] = { idp: ev.idp, authenticator: ev.authenticator, subject: ev.subject };
     s.succeeded[s.succeeded.length] = node.step;
+    s.authenticated[s.authenticated.length] = { idp: ev.idp, authenticator: ev.authenticator };
     if (node.markAsSubjectIdentifierStep) s.subjectStep = node.step;
     if (node.markAsSubjectAttributeStep) s.attributeStep = node.step;
   } else if (ev.outcome === 'fail' && ev.subject !== null) {
@@ -187,6 +188,20 @@ function executeFlow(scriptFn) {
       return failOutcome('SEND_ERROR', 'the script sent the user to an error page', { url: node.url, params: node.params });
     }
     if (node.kind === 'step') r.stepState.current = node.step;
+    if (node.kind === 'prompt' && node.preHandler !== undefined) {
+      // A prompt with a preHandler (promptIdentifierForStep) asks it first; `true` skips the
+      // prompt and runs onSkip instead. Its reads are journaled, so replay decides the same.
+      const pre = runPreHandler(node);
+      if ('outcome' in pre) return pre.outcome;
+      if (pre.skip) {
+        const onSkip = node.callbacks.onSkip;
+        if (onSkip === undefined) continue;
+        const ran = runScriptCode(() => $apply(onSkip, undefined, [r.context]));
+        if ('outcome' in ran) return ran.outcome;
+        queue = [...ran.nodes, ...queue];
+        continue;
+      }
+    }
     const ev = outcomeFor(node);
     if (r.halt !== null) return haltOutcome(r.halt);
     if (ev === null) return waitingFor(node);
@@ -212,6 +227,22 @@ function executeFlow(scriptFn) {
     }
     queue = [...ran.nodes, ...queue];
   }
+}
+
+/**
+ * Runs a prompt's preHandler with (step, context); only a boolean `true` skips the prompt, as in
+ * WSO2. A preHandler decides; steps or prompts it queues are dropped with an error log.
+ * @param {any} node @returns {{ skip: boolean } | { outcome: any }}
+ */
+function runPreHandler(node) {
+  const r = /** @type {RunState} */ (run);
+  let result;
+  const ran = runScriptCode(() => {
+    result = $apply(node.preHandler, undefined, [node.data.step, r.context]);
+  });
+  if ('outcome' in ran) return ran;
+  if (ran.nodes.length > 0) log('error', `the preHandler of prompt "${node.templateId}" queued ${ran.nodes.length} step(s) or call(s); a preHandler only decides whether to skip the prompt, so they were ignored`);
+  return { skip: result === true };
 }
 
 /** @param {any} node @param {any} ev */

@@ -16,6 +16,8 @@ export const GUEST_FILES = [
   '50-run-state.js',
   '60-context.js',
   '70-api.js',
+  '72-api-users.js',
+  '74-api-http.js',
   '80-step-queue.js',
   '90-scope-and-harden.js',
   '99-entry.js',

@@ -101,8 +101,14 @@ export class Sandbox {
 
   run(request: RunRequest): RunResult {
     const limits = this.limitsOf(request.tenant);
-    const version = request.version ?? this.versionOf(request.source);
+    const actual = this.versionOf(request.source);
+    const version = request.version ?? actual;
     const fail = (error: RunError, stats: RunStats = NO_STATS): RunResult => errorResult(version, error, stats);
+    if (version !== actual) {
+      // A flow is pinned to the script it started with; a different source under its version
+      // (edited storage, a mix-up) must not run as if it were that version.
+      return fail({ code: 'NONDETERMINISM', message: `the flow is pinned to script version ${version}, but the script given is version ${actual}`, line: null, column: null });
+    }
 
     const bytes = Buffer.byteLength(request.source, 'utf8');
     if (bytes > limits.scriptBytes) {

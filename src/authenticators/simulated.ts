@@ -33,9 +33,12 @@ export class SimulatedAuthenticator implements StepAuthenticator {
     }
     const secondFactor = SECOND_FACTORS.has(attempt.option.authenticator);
     const user = await this.findUser(attempt, store, secondFactor);
+    // Only a success needs the account: a user can abort, fall back or fail without one.
+    if (attempt.outcome !== 'success') {
+      return { kind: 'local', outcome: attempt.outcome, user: user.kind === 'user' ? user.user : null, reason: null, effects: [] };
+    }
     if (user.kind === 'none') return fail(null, user.reason);
     const u = user.user;
-    if (attempt.outcome !== 'success') return { kind: 'local', outcome: attempt.outcome, user: u, reason: null, effects: [] };
     if (u.locked) return fail(u, { code: 'ACCOUNT_LOCKED', message: `the account ${qualified(u)} is locked` });
     if (u.disabled) return fail(u, { code: 'ACCOUNT_DISABLED', message: `the account ${qualified(u)} is disabled` });
     if (attempt.password !== undefined && (u.passwordHash === null || !verifyPassword(attempt.password, u.passwordHash))) {

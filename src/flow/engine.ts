@@ -48,10 +48,16 @@ export interface FlowEngineOptions {
   readonly asyncCalls?: AsyncCaller;
   /** The tenant's user stores and their policies (PRIMARY with default policies when absent). */
   readonly userStores?: (tenant: string) => readonly UserStore[];
+  /**
+   * The server's cookie key (at least 32 bytes) that setCookie signs and encrypts with and
+   * getCookieValue checks with. Without it, signed or encrypted cookies are neither set nor read.
+   */
+  readonly cookieKey?: Buffer;
 }
 
 export interface AsyncCaller {
-  call(tenant: string, call: string, args: Json): Promise<AsyncOutcome>;
+  /** The call's result, or null to leave it to the caller of the flow API (an interaction). */
+  call(tenant: string, call: string, args: Json): Promise<AsyncOutcome | null>;
 }
 
 export interface StartFlow {
@@ -187,7 +193,11 @@ export class FlowEngine {
       return this.federatedSuccess(flow, interaction.step, interaction.idp, interaction.authenticator, verdict.subject, verdict.claims, undefined, at);
     }
     const tenantDomain = flow.application.tenantDomain;
-    const subject = verdict.user === null ? null : localSnapshot(verdict.user, tenantDomain, 'LOCAL');
+    // A second factor confirms the user the flow knows: the subject keeps where it came from
+    // (a JIT-provisioned Google user stays "via Google").
+    const known = knownSubject(flow);
+    const same = known !== null && verdict.user !== null && !known.federated && known.username === verdict.user.username && known.userStoreDomain === verdict.user.userStoreDomain;
+    const subject = verdict.user === null ? null : same ? localSnapshot(verdict.user, tenantDomain, known.idp, known.remoteClaims) : localSnapshot(verdict.user, tenantDomain, 'LOCAL');
     flow.effects.push(...verdict.effects);
     return { ...base, outcome: verdict.outcome, subject, reason: verdict.reason };
   }
@@ -259,6 +269,11 @@ export class FlowEngine {
           if (outcome.waiting.kind === 'async' && this.options.asyncCalls !== undefined) {
             const { call, args } = outcome.waiting;
             const done = await this.options.asyncCalls.call(flow.tenant, call, args);
+            if (done === null) {
+              flow.status = 'waiting';
+              flow.waiting = outcome.waiting;
+              return;
+            }
             flow.effects.push({ kind: 'asyncCall', call, url: urlOf(args), outcome: done.outcome, note: done.note });
             flow.journal.push({ kind: 'async', at: this.clock(), outcome: done.outcome, data: done.data });
             continue;
@@ -289,7 +304,7 @@ export class FlowEngine {
   }
 
   private async read(flow: FlowRecord, call: HostCall): Promise<JournalEvent> {
-    const answer: HostAnswer = await answerRead(flow, call, this.options.store);
+    const answer: HostAnswer = await answerRead(flow, call, this.options.store, this.options.cookieKey);
     const value = answer.kind === 'value' ? answer.value : null;
     return { kind: 'read', at: lastEventTime(flow), call: call.call, args: call.args, result: value };
   }
@@ -297,7 +312,7 @@ export class FlowEngine {
   private async apply(flow: FlowRecord, command: Command): Promise<void> {
     flow.appliedCommands.push(command);
     flow.effects.push(command);
-    await applyCommand(flow, command, this.options.store);
+    await applyCommand(flow, command, this.options.store, this.options.cookieKey);
   }
 }
 

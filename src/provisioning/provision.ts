@@ -18,7 +18,7 @@ import { hashPassword } from '../authenticators/passwords.js';
 import { splitUsername } from '../authenticators/simulated.js';
 import { DuplicateUserError, type LocalUser, type Store } from '../store/types.js';
 import type { Connection } from './connection.js';
-import { checkUserStorePolicy, PRIMARY_STORE, type UserStore } from './user-stores.js';
+import { checkUserStorePolicy, type UserStore } from './user-stores.js';
 
 export interface ProvisionAnswers {
   readonly consent?: boolean | undefined;
@@ -28,7 +28,7 @@ export interface ProvisionAnswers {
 
 export interface ProvisionRequest {
   readonly tenant: string;
-  /** The tenant's user stores and their policies; PRIMARY with default policies when absent. */
+  /** The tenant's user stores and their policies; absent, any store name with default policies. */
   readonly userStores?: readonly UserStore[] | undefined;
   readonly tenantDomain: string;
   readonly connection: Connection;
@@ -157,7 +157,7 @@ export async function provision(req: ProvisionRequest, store: Store): Promise<Pr
   const { userStoreDomain, username } =
     jit.userStore === 'AS_IN_USERNAME' ? splitUsername(chosen) : { userStoreDomain: jit.userStore.toUpperCase(), username: chosen };
   const roles = mappedRoles(connection, req.claims);
-  const violation = checkUserStorePolicy(req.userStores ?? [PRIMARY_STORE], userStoreDomain, username, roles);
+  const violation = req.userStores === undefined ? null : checkUserStorePolicy(req.userStores, userStoreDomain, username, roles);
   if (violation !== null) return { kind: 'refused', code: violation.code, message: violation.message };
   const init = {
     username,

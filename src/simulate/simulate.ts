@@ -3,6 +3,7 @@
  * seeded from the scenario and the simulator's authenticators, and returns its trace. The same
  * engine runs real flows, so a scenario that passes predicts a real login.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Json } from '../../runtime/protocol.js';
@@ -11,7 +12,8 @@ import { hashPassword } from '../authenticators/passwords.js';
 import { SimulatedAuthenticator } from '../authenticators/simulated.js';
 import { describeWaiting, FlowEngine, type FlowInteraction, type ScriptRunner } from '../flow/engine.js';
 import { FlowError } from '../flow/flow-error.js';
-import { PRIMARY_STORE } from '../provisioning/user-stores.js';
+import { userStoreAsyncCalls } from '../flow/user-async-calls.js';
+import { PRIMARY_STORE, type UserStore } from '../provisioning/user-stores.js';
 import { MemoryStore } from '../store/memory-store.js';
 import type { FlowRecord, FlowWaiting } from '../store/types.js';
 import type { z } from 'zod';
@@ -120,8 +122,20 @@ export async function simulateScenario(scenario: Scenario, source: string, optio
   let clock = scenario.now !== undefined ? Date.parse(scenario.now) : Date.now();
   const ownRunner = options.runner === undefined;
   let runner: ScriptRunner = options.runner ?? new Sandbox();
-  const userStores = [...scenario.userStores, ...(scenario.userStores.some((s) => s.name.toUpperCase() === 'PRIMARY') ? [] : [PRIMARY_STORE])];
-  const engineFor = () => new FlowEngine({ runner, store, authenticator: new SimulatedAuthenticator(), clock: () => clock, userStores: () => userStores });
+  const userStores = declaredUserStores(scenario);
+  // A fresh server key per run: cookies a scenario's script signs or encrypts verify within the run only.
+  const cookieKey = randomBytes(32);
+  const engineFor = () =>
+    new FlowEngine({
+      runner,
+      store,
+      authenticator: new SimulatedAuthenticator(),
+      clock: () => clock,
+      cookieKey,
+      // Calls on the user store are performed; HTTP calls wait for the scenario's answer.
+      asyncCalls: userStoreAsyncCalls(store),
+      ...(userStores ? { userStores: () => userStores } : {}),
+    });
   let engine = engineFor();
   try {
     let flow = await engine.start({ tenant, application: scenario.application, connections: scenario.connections, source, request: requestOf(scenario) });
@@ -148,6 +162,19 @@ export async function simulateScenario(scenario: Scenario, source: string, optio
   } finally {
     if (ownRunner && runner instanceof Sandbox) runner.dispose();
   }
+}
+
+/**
+ * The user stores a scenario declares (with their policies), plus PRIMARY and every store its
+ * users or connections name, with default policies; undefined when it declares none, so that any
+ * store is accepted, as SCENARIOS.md's format has no list of stores.
+ */
+function declaredUserStores(scenario: Scenario): UserStore[] | undefined {
+  if (scenario.userStores.length === 0) return undefined;
+  const stores = new Map(scenario.userStores.map((s) => [s.name.toUpperCase(), s]));
+  const named = ['PRIMARY', ...scenario.users.map((u) => u.userStoreDomain), ...scenario.connections.map((c) => c.jit.userStore).filter((n) => n !== 'AS_IN_USERNAME')];
+  for (const name of named) if (!stores.has(name.toUpperCase())) stores.set(name.toUpperCase(), { ...PRIMARY_STORE, name: name.toUpperCase() });
+  return [...stores.values()];
 }
 
 async function seededStore(scenario: Scenario, tenant: string): Promise<MemoryStore> {

@@ -14,11 +14,13 @@ import {
   type NewLocalUser,
   type Store,
   type UserPatch,
+  type UserSession,
 } from './types.js';
 
 const copy = <T>(v: T): T => structuredClone(v);
 const userKey = (tenant: string, domain: string, username: string) => `${tenant}\u0000${domain.toUpperCase()}\u0000${username}`;
 const assocKey = (tenant: string, idp: string, subject: string) => `${tenant}\u0000${idp}\u0000${subject}`;
+const sessionKey = (tenant: string, id: string) => `${tenant}\u0000${id}`;
 
 export class MemoryStore implements Store {
   private readonly users = new Map<string, LocalUser>();
@@ -26,6 +28,7 @@ export class MemoryStore implements Store {
   private readonly associations = new Map<string, Association>();
   private readonly flows = new Map<string, FlowRecord>();
   private readonly outbox: Email[] = [];
+  private readonly sessions = new Map<string, UserSession>();
 
   async getUser(tenant: string, userStoreDomain: string, username: string): Promise<LocalUser | null> {
     const id = this.byName.get(userKey(tenant, userStoreDomain, username));
@@ -73,6 +76,30 @@ export class MemoryStore implements Store {
 
   async dissociate(tenant: string, idp: string, subject: string): Promise<boolean> {
     return this.associations.delete(assocKey(tenant, idp, subject));
+  }
+
+  async createSession(session: UserSession): Promise<UserSession> {
+    this.sessions.set(sessionKey(session.tenant, session.id), copy(session));
+    return copy(session);
+  }
+
+  async getSession(tenant: string, id: string): Promise<UserSession | null> {
+    const s = this.sessions.get(sessionKey(tenant, id));
+    return s === undefined ? null : copy(s);
+  }
+
+  async sessionsOfUser(tenant: string, userId: string): Promise<UserSession[]> {
+    return [...this.sessions.values()]
+      .filter((s) => s.tenant === tenant && s.userId === userId)
+      .sort((a, b) => a.createdTime - b.createdTime)
+      .map(copy);
+  }
+
+  async terminateSession(tenant: string, userId: string, id: string): Promise<boolean> {
+    const key = sessionKey(tenant, id);
+    const s = this.sessions.get(key);
+    if (s === undefined || s.userId !== userId) return false;
+    return this.sessions.delete(key);
   }
 
   async createFlow(flow: FlowRecord): Promise<void> {

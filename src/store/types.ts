@@ -1,5 +1,6 @@
 /**
- * The store: one interface for users, federated associations, flows and the email outbox. The
+ * The store: one interface for users, federated associations, SSO sessions, flows and the email
+ * outbox. The
  * in-memory store implements it here; SQLite and PostgreSQL implement the same interface behind
  * one query builder (the server issue). Every method is async, so a networked database fits.
  */
@@ -47,6 +48,30 @@ export const EmailSchema = z
   .object({ id: z.string(), tenant: z.string(), flowId: z.string().nullable(), to: z.string(), template: z.string(), placeholders: z.record(z.string(), z.string()), createdAt: z.number() })
   .strict();
 export type Email = z.infer<typeof EmailSchema>;
+
+/**
+ * An SSO session of a local user (WSO2's UserSession). `id` is what scripts see and pass to
+ * terminateUserSession: the SHA-256 (hex) of the browser's `commonAuthId` cookie, never the cookie.
+ */
+export const UserSessionSchema = z
+  .object({
+    id: z.string(),
+    tenant: z.string(),
+    userId: z.string(),
+    ip: z.string().nullable(),
+    /** The raw User-Agent header of the login that opened the session. */
+    userAgent: z.string().nullable(),
+    /** Epoch ms. */
+    loginTime: z.number(),
+    lastAccessTime: z.number(),
+    createdTime: z.number(),
+    /** Applications signed in through this session. */
+    applications: z.array(z.object({ subject: z.string(), appName: z.string(), appId: z.string() }).strict()),
+    /** The (idp, authenticator) pairs the session authenticated with: checkSessionExistence reads them. */
+    authenticated: z.array(z.object({ idp: z.string(), authenticator: z.string() }).strict()),
+  })
+  .strict();
+export type UserSession = z.infer<typeof UserSessionSchema>;
 
 /** What a flow waits for: the script's waiting states, or the engine's own JIT prompt. */
 export const FlowWaitingSchema = z.union([
@@ -131,6 +156,16 @@ export interface UserRepository {
   dissociate(tenant: string, idp: string, subject: string): Promise<boolean>;
 }
 
+export interface SessionRepository {
+  /** Stores a new session; an existing id is replaced. */
+  createSession(session: UserSession): Promise<UserSession>;
+  getSession(tenant: string, id: string): Promise<UserSession | null>;
+  /** The user's active sessions, oldest first. */
+  sessionsOfUser(tenant: string, userId: string): Promise<UserSession[]>;
+  /** Ends the session if it is the user's; false when there is no such session of that user. */
+  terminateSession(tenant: string, userId: string, id: string): Promise<boolean>;
+}
+
 export interface FlowRepository {
   createFlow(flow: FlowRecord): Promise<void>;
   getFlow(id: string): Promise<FlowRecord | null>;
@@ -143,4 +178,4 @@ export interface Outbox {
   emails(tenant: string): Promise<Email[]>;
 }
 
-export interface Store extends UserRepository, FlowRepository, Outbox {}
+export interface Store extends UserRepository, SessionRepository, FlowRepository, Outbox {}

@@ -71,3 +71,25 @@ describe('the host side of the boundary', () => {
     expect(r.outcome).toMatchObject({ waiting: { options: [{ idp: 'Google', authenticator: 'GoogleOIDCAuthenticator' }] } });
   });
 });
+
+describe('headers a script sets', () => {
+  it('refuses a response header name that could start another header', () => {
+    const r = runScript("var onLoginRequest = function (c) { c.response.headers['X-A\\r\\nSet-Cookie: x'] = 'v'; executeStep(1); };");
+    expect(r.outcome).toMatchObject({ kind: 'error', error: { code: 'SCRIPT_RUNTIME', message: expect.stringMatching(/not a valid header name/) } });
+  });
+
+  it('refuses a response header value with a line break', () => {
+    const r = runScript("var onLoginRequest = function (c) { c.response.headers['X-Risk'] = 'low\\r\\nSet-Cookie: admin=1'; executeStep(1); };");
+    expect(r.outcome).toMatchObject({ kind: 'error', error: { code: 'SCRIPT_RUNTIME', message: expect.stringMatching(/control characters/) } });
+  });
+
+  it('accepts an ordinary response header as a command', () => {
+    const r = runScript("var onLoginRequest = function (c) { c.response.headers['X-Risk'] = 'low'; executeStep(1); };");
+    expect(r.newCommands).toEqual([{ kind: 'setResponseHeader', name: 'X-Risk', value: 'low' }]);
+  });
+
+  it('rejects, on the host, a command whose cookie attribute could inject another attribute', () => {
+    const text = JSON.stringify({ ...VALID, newCommands: [{ kind: 'setCookie', name: 'a', value: 'v', sign: false, encrypt: false, domain: null, path: '/; Domain=evil.example', comment: null, maxAge: null, version: null, httpOnly: null, secure: null, sameSite: null }] });
+    expect(() => parseGuestResult(text, 10_000)).toThrow(/newCommands\.0\.path/);
+  });
+});

@@ -90,3 +90,24 @@ describe('the scenario format', () => {
     expect(JSON.parse(readFileSync(new URL('../../docs/trace.schema.json', import.meta.url), 'utf8'))).toEqual(traceJsonSchema());
   });
 });
+
+describe('async calls in simulations', () => {
+  it('performs updateUserPassword with callbacks against the scenario store, and waits for HTTP answers', async () => {
+    const { simulate } = await import('../../src/simulate/simulate.js');
+    const trace = await simulate({
+      source: `var onLoginRequest = function (context) {
+        executeStep(1, { onSuccess: function (context) {
+          updateUserPassword(context.currentKnownSubject, 'N3w-secret', { onSuccess: function (c) {
+            Log.info('password changed');
+            httpGet('https://risk.example.com/score', { onSuccess: function (c, data) { Log.info('risk ' + data.score); } });
+          } });
+        } });
+      };`,
+      application: APP,
+      users: [{ username: 'alice', password: 'old-secret' }],
+      interactions: [{ step: 1, username: 'alice' }],
+    });
+    expect(trace.logs.map((l) => l.message)).toEqual(['password changed']);
+    expect(trace).toMatchObject({ outcome: 'pending', pending: { kind: 'async', call: 'httpGet', args: { url: 'https://risk.example.com/score' } } });
+  });
+});
