@@ -244,6 +244,16 @@ export const RunInputSchema = z
     appliedCommands: z.array(CommandSchema).default([]),
     /** Log lines earlier runs already emitted: replay mutes them. */
     emittedLogs: z.number().int().nonnegative().default(0),
+    /**
+     * Run a JIT provisioning hook instead of the flow: the script is evaluated, the context is
+     * rebuilt from the journal (no callback runs again), and the named hook is called. Hooks can
+     * log, read the context and change or deny the account; they cannot queue steps, emit
+     * commands or read from the host.
+     */
+    hook: z
+      .object({ name: z.enum(['onProvisioningRequest', 'onUserProvisioned']), request: JsonObject })
+      .strict()
+      .optional(),
   })
   .strict();
 export type RunInput = z.infer<typeof RunInputSchema>;
@@ -297,6 +307,10 @@ export const OutcomeSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('error'), error: RunErrorSchema }).strict(),
+  /** A provisioning hook ran (or the script has none): a denial, and the account as the hook left it. */
+  z
+    .object({ kind: z.literal('hook'), defined: z.boolean(), denied: z.string().nullable(), user: JsonObject.nullable() })
+    .strict(),
 ]);
 export type Outcome = z.infer<typeof OutcomeSchema>;
 

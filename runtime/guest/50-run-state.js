@@ -127,6 +127,7 @@ function describeEvent(ev) {
  */
 function hostRead(call, args) {
   const r = current();
+  if (r.input.hook !== undefined) throw new $TypeError(`${call} is not available in a provisioning hook`);
   const plainArgs = toPlain(args, `the arguments of ${call}`);
   if (r.cursor < r.events.length) {
     const ev = r.events[r.cursor];
@@ -160,6 +161,7 @@ function hostRead(call, args) {
 /** A side effect, applied by the host once. Replay checks it against what was applied. @param {any} command */
 function emit(command) {
   const r = current();
+  if (r.input.hook !== undefined) throw new $TypeError(`a provisioning hook cannot change anything but the account (${command.kind} refused)`);
   const i = r.commands.length;
   if (i < r.applied.length) {
     const before = $stringify(comparable(r.applied[i]));

@@ -48,7 +48,7 @@ function runOnce(inputJson, scriptFn) {
   const r = /** @type {RunState} */ (run);
   let outcome;
   try {
-    outcome = executeFlow(scriptFn);
+    outcome = r.input.hook !== undefined ? executeHook(scriptFn, r.input.hook) : executeFlow(scriptFn);
   } catch (e) {
     // Only a fault of the prelude itself lands here; report it rather than hide it.
     outcome = r.halt !== null ? haltOutcome(r.halt) : { kind: 'error', error: scriptError(e, 'SANDBOX_FAULT') };

@@ -19,6 +19,7 @@ export const GUEST_FILES = [
   '72-api-users.js',
   '74-api-http.js',
   '80-step-queue.js',
+  '85-hooks.js',
   '90-scope-and-harden.js',
   '99-entry.js',
 ] as const;

@@ -7,8 +7,10 @@
  * applied. Nothing lives in memory between calls, so any process can advance any flow.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type {
   ApplicationSnapshotInput,
+  RunError,
   Command,
   HostAnswer,
   HostCall,
@@ -22,7 +24,7 @@ import type { RunRequest, RunResult } from '../../runtime/host/sandbox.js';
 import { localSnapshot } from '../authenticators/simulated.js';
 import type { StepAuthenticator, StepOutcome } from '../authenticators/types.js';
 import { ConnectionSchema, type Connection, type ConnectionInput } from '../provisioning/connection.js';
-import { provision, type ProvisionAnswers } from '../provisioning/provision.js';
+import { provision, type HookFailure, type ProvisionAnswers, type ProvisioningHooks } from '../provisioning/provision.js';
 import type { UserStore } from '../provisioning/user-stores.js';
 import type { FlowRecord, FlowWaiting, Store } from '../store/types.js';
 import { FlowError } from './flow-error.js';
@@ -84,6 +86,17 @@ export type FlowInteraction =
   | { readonly kind: 'async'; readonly outcome: 'onSuccess' | 'onFail' | 'onTimeout'; readonly data: Readonly<Record<string, Json>> }
   | { readonly kind: 'provisioning'; readonly answers: ProvisionAnswers };
 
+/** The account as a provisioning hook may leave it. */
+const HookUserSchema = z
+  .object({
+    username: z.string().min(1),
+    userStoreDomain: z.string().min(1),
+    claims: z.record(z.string(), z.string()),
+    roles: z.array(z.string()),
+    groups: z.array(z.string()),
+  })
+  .strict();
+
 /** Safety net for a script that keeps reading: each read costs a run, and the journal caps reads too. */
 const MAX_RUNS_PER_CALL = 1000;
 
@@ -108,6 +121,7 @@ export class FlowEngine {
       journal: [{ kind: 'started', at: now, seed: randomInt(0, 2 ** 31) }],
       appliedCommands: [],
       logs: [],
+      emittedLogs: 0,
       usedScriptMs: 0,
       connections: (init.connections ?? []).map((c) => ConnectionSchema.parse(c)),
       status: 'waiting',
@@ -215,7 +229,16 @@ export class FlowEngine {
     if (subject === '') throw new FlowError('INTERACTION_INVALID', `a federated success through ${idp} needs the IdP's subject`);
     const connection = connectionFor(flow, idp);
     const result = await provision(
-      { tenant: flow.tenant, tenantDomain: flow.application.tenantDomain, connection, subject, claims, answers, userStores: this.options.userStores?.(flow.tenant) },
+      {
+        tenant: flow.tenant,
+        tenantDomain: flow.application.tenantDomain,
+        connection,
+        subject,
+        claims,
+        answers,
+        userStores: this.options.userStores?.(flow.tenant),
+        hooks: this.hooksFor(flow),
+      },
       this.options.store,
     );
     const base = { kind: 'step' as const, at, step, idp, authenticator };
@@ -235,7 +258,50 @@ export class FlowEngine {
         return null;
       case 'refused':
         return { ...base, outcome: 'fail', subject: null, reason: { code: result.code, message: result.message } };
+      case 'error':
+        flow.status = 'error';
+        flow.waiting = null;
+        flow.result = { subject: null, error: { code: result.code, message: result.message, line: result.line, column: result.column }, redirect: null };
+        return null;
     }
+  }
+
+  /** The script's provisioning hooks, each a run of the sandbox in hook mode. */
+  private hooksFor(flow: FlowRecord): ProvisioningHooks {
+    const runHook = (name: 'onProvisioningRequest' | 'onUserProvisioned', request: Record<string, Json>) => {
+      const result = this.options.runner.run({
+        tenant: flow.tenant,
+        source: flow.scriptSource,
+        ...(flow.scriptVersion === '' ? {} : { version: flow.scriptVersion }),
+        input: { application: flow.application, request: flow.request, journal: flow.journal, appliedCommands: [], emittedLogs: 0, hook: { name, request } },
+        usedScriptMs: flow.usedScriptMs,
+      });
+      flow.usedScriptMs += result.stats.wallMs;
+      flow.logs.push(...result.newLogs); // a hook's lines are its own: not counted in emittedLogs
+      return result.outcome;
+    };
+    const failure = (o: { kind: string; error?: RunError }): HookFailure => {
+      const e = o.error ?? { code: 'SANDBOX_FAULT', message: `a provisioning hook ended with ${o.kind}`, line: null, column: null };
+      return { kind: 'error', code: e.code, message: e.message, line: e.line, column: e.column };
+    };
+    return {
+      beforeCreate: async (request) => {
+        const o = runHook('onProvisioningRequest', { ...request, user: { ...request.user } });
+        if (o.kind !== 'hook') return failure(o);
+        if (!o.defined) return { kind: 'continue', user: request.user };
+        if (o.denied !== null) return { kind: 'denied', reason: o.denied };
+        const edited = HookUserSchema.safeParse(o.user);
+        if (!edited.success) {
+          const issue = edited.error.issues[0];
+          return { kind: 'error', code: 'SCRIPT_RUNTIME', message: `onProvisioningRequest left request.user.${issue?.path.join('.') ?? ''} invalid: ${issue?.message ?? ''}`, line: null, column: null };
+        }
+        return { kind: 'continue', user: edited.data };
+      },
+      afterCreate: async (user) => {
+        const o = runHook('onUserProvisioned', { user: { ...user } });
+        return o.kind === 'hook' ? { kind: 'ok' } : failure(o);
+      },
+    };
   }
 
   /** Runs the script until the flow waits for the outside world or ends. */
@@ -250,7 +316,7 @@ export class FlowEngine {
           request: flow.request,
           journal: flow.journal,
           appliedCommands: flow.appliedCommands,
-          emittedLogs: flow.logs.length,
+          emittedLogs: flow.emittedLogs,
         },
         usedScriptMs: flow.usedScriptMs,
       });
@@ -258,6 +324,7 @@ export class FlowEngine {
       flow.usedScriptMs += result.stats.wallMs;
       flow.journal.push(...result.newEvents);
       flow.logs.push(...result.newLogs);
+      flow.emittedLogs += result.newLogs.length;
       for (const command of result.newCommands) await this.apply(flow, command);
       const outcome = result.outcome;
       switch (outcome.kind) {
@@ -296,6 +363,15 @@ export class FlowEngine {
           flow.waiting = null;
           flow.result = { subject: null, error: outcome.error, redirect: null };
           return;
+        case 'hook':
+          flow.status = 'error';
+          flow.waiting = null;
+          flow.result = { subject: null, error: { code: 'SANDBOX_FAULT', message: 'a flow run answered as a provisioning hook', line: null, column: null }, redirect: null };
+          return;
+        default: {
+          const never: never = outcome;
+          throw new TypeError(`unknown outcome ${JSON.stringify(never)}`);
+        }
       }
     }
     flow.status = 'error';

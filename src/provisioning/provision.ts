@@ -26,6 +26,23 @@ export interface ProvisionAnswers {
   readonly password?: string | undefined;
 }
 
+/** The account a hook sees and may change. */
+export interface HookUser {
+  username: string;
+  userStoreDomain: string;
+  claims: Record<string, string>;
+  roles: string[];
+  groups: string[];
+}
+
+export type HookFailure = { readonly kind: 'error'; readonly code: string; readonly message: string; readonly line: number | null; readonly column: number | null };
+
+/** The script's `onProvisioningRequest` / `onUserProvisioned`, as the engine runs them in the sandbox. */
+export interface ProvisioningHooks {
+  beforeCreate(request: { idp: string; subject: string; remoteClaims: Record<string, string>; user: HookUser }): Promise<{ kind: 'continue'; user: HookUser } | { kind: 'denied'; reason: string } | HookFailure>;
+  afterCreate(user: HookUser): Promise<{ kind: 'ok' } | HookFailure>;
+}
+
 export interface ProvisionRequest {
   readonly tenant: string;
   /** The tenant's user stores and their policies; absent, any store name with default policies. */
@@ -35,13 +52,16 @@ export interface ProvisionRequest {
   readonly subject: string;
   readonly claims: Readonly<Record<string, Json>>;
   readonly answers?: ProvisionAnswers | undefined;
+  readonly hooks?: ProvisioningHooks | undefined;
 }
 
 export type ProvisionResult =
   | { readonly kind: 'passthrough'; readonly snapshot: UserSnapshot }
   | { readonly kind: 'local'; readonly user: LocalUser; readonly action: 'created' | 'updated' | 'associated' | null }
   | { readonly kind: 'prompt'; readonly needs: { consent: boolean; username: boolean; password: boolean }; readonly suggestedUsername: string }
-  | { readonly kind: 'refused'; readonly code: string; readonly message: string };
+  | { readonly kind: 'refused'; readonly code: string; readonly message: string }
+  /** A hook failed (script error, limit): the flow ends in error. */
+  | HookFailure;
 
 /** Remote claim values as strings: arrays are joined with commas, as WSO2's multi-valued claims. */
 export function claimString(v: Json | undefined): string | null {
@@ -154,9 +174,15 @@ export async function provision(req: ProvisionRequest, store: Store): Promise<Pr
     }
   }
   const chosen = needs.username && answers?.username ? answers.username : suggested;
-  const { userStoreDomain, username } =
-    jit.userStore === 'AS_IN_USERNAME' ? splitUsername(chosen) : { userStoreDomain: jit.userStore.toUpperCase(), username: chosen };
-  const roles = mappedRoles(connection, req.claims);
+  const place = jit.userStore === 'AS_IN_USERNAME' ? splitUsername(chosen) : { userStoreDomain: jit.userStore.toUpperCase(), username: chosen };
+  let account: HookUser = { username: place.username, userStoreDomain: place.userStoreDomain, claims: mapClaims(connection, req.claims), roles: mappedRoles(connection, req.claims), groups: [] };
+  if (req.hooks !== undefined) {
+    const decided = await req.hooks.beforeCreate({ idp: connection.name, subject: req.subject, remoteClaims: remoteClaimStrings(req.claims), user: structuredClone(account) });
+    if (decided.kind === 'denied') return { kind: 'refused', code: 'PROVISIONING_DENIED', message: decided.reason };
+    if (decided.kind === 'error') return decided;
+    account = decided.user;
+  }
+  const { username, userStoreDomain, roles } = account;
   const violation = req.userStores === undefined ? null : checkUserStorePolicy(req.userStores, userStoreDomain, username, roles);
   if (violation !== null) return { kind: 'refused', code: violation.code, message: violation.message };
   const init = {
@@ -164,8 +190,8 @@ export async function provision(req: ProvisionRequest, store: Store): Promise<Pr
     userStoreDomain,
     passwordHash: needs.password && answers?.password ? hashPassword(answers.password) : null,
     roles,
-    groups: [],
-    claims: mapClaims(connection, req.claims),
+    groups: account.groups,
+    claims: account.claims,
     totpSecret: null,
     locked: false,
     disabled: false,
@@ -187,6 +213,12 @@ export async function provision(req: ProvisionRequest, store: Store): Promise<Pr
     return { kind: 'local', user: existing, action: null };
   }
   await store.associate({ tenant, idp: connection.name, subject: req.subject, userId: user.id });
+  if (req.hooks !== undefined) {
+    // The account exists from here on: a failing hook ends this login, and the next login of the
+    // same federated user finds the account through its association.
+    const after = await req.hooks.afterCreate({ username: user.username, userStoreDomain: user.userStoreDomain, claims: user.claims, roles: user.roles, groups: user.groups });
+    if (after.kind === 'error') return after;
+  }
   return { kind: 'local', user, action: 'created' };
 }
 

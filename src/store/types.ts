@@ -119,6 +119,8 @@ export const FlowRecordSchema = z
     journal: z.array(JournalEventSchema),
     appliedCommands: z.array(CommandSchema),
     logs: z.array(LogLineSchema),
+    /** Log lines the flow's own runs emitted (replays mute these); `logs` also holds hooks' lines. */
+    emittedLogs: z.number().int().nonnegative(),
     usedScriptMs: z.number().nonnegative(),
     connections: z.array(ConnectionSchema),
     status: z.enum(['waiting', 'success', 'fail', 'error']),
