@@ -1,41 +1,10 @@
 import { createContext, runInContext } from 'node:vm';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { declaredGlobals, typeCheckScript } from '../_support/api-typings.js';
 import { logsOf, runScript } from '../_support/sandbox.js';
 
-const API = fileURLToPath(new URL('../../runtime/api.d.ts', import.meta.url));
-const text = ts.sys.readFile(API) ?? '';
-const source = ts.createSourceFile(API, text, ts.ScriptTarget.ES2022, true);
-
-/** Each global api.d.ts declares (functions and `declare const`), with whether one of its declarations has an @example. */
-function declarations(): Map<string, boolean> {
-  const out = new Map<string, boolean>();
-  for (const s of source.statements) {
-    const names: string[] = [];
-    if (ts.isFunctionDeclaration(s) && s.name) names.push(s.name.text);
-    if (ts.isVariableStatement(s) && s.declarationList.flags & ts.NodeFlags.Const) {
-      for (const d of s.declarationList.declarations) if (ts.isIdentifier(d.name)) names.push(d.name.text);
-    }
-    const docs = (ts.getLeadingCommentRanges(text, s.pos) ?? []).map((r) => text.slice(r.pos, r.end)).join('\n');
-    for (const n of names) out.set(n, (out.get(n) ?? false) || docs.includes('@example'));
-  }
-  return out;
-}
-
-/** Type-checks a login script as the editor does: plain JS, checkJs on, only ES2022 and api.d.ts. */
-function check(script: string): string[] {
-  const file = '/virtual/script.js';
-  const options: ts.CompilerOptions = { allowJs: true, checkJs: true, noEmit: true, strict: false, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], types: [] };
-  const host = ts.createCompilerHost(options);
-  const read = host.readFile.bind(host);
-  host.readFile = (f) => (f === file ? script : read(f));
-  const exists = host.fileExists.bind(host);
-  host.fileExists = (f) => f === file || exists(f);
-  const getSource = host.getSourceFile.bind(host);
-  host.getSourceFile = (f, lang) => (f === file ? ts.createSourceFile(f, script, lang) : getSource(f, lang));
-  return ts.getPreEmitDiagnostics(ts.createProgram([file, API], options, host)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-}
+const declarations = declaredGlobals;
+const check = typeCheckScript;
 
 describe('runtime/api.d.ts and the installed globals', () => {
   it('declares every global the sandbox adds to the standard built-ins, and the sandbox installs every declared one', () => {

@@ -1,24 +1,8 @@
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { declaredGlobals, typeCheckScript } from '../_support/api-typings.js';
 import { logsOf, runScript } from '../_support/sandbox.js';
 
-const API = fileURLToPath(new URL('../../runtime/api.d.ts', import.meta.url));
-
-/** Type-checks a login script as the editor does: plain JS, checkJs on, only ES2022 and api.d.ts. */
-function check(script: string): string[] {
-  const file = '/virtual/script.js';
-  const options: ts.CompilerOptions = { allowJs: true, checkJs: true, noEmit: true, strict: false, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], types: [] };
-  const host = ts.createCompilerHost(options);
-  const read = host.readFile.bind(host);
-  host.readFile = (f) => (f === file ? script : read(f));
-  const exists = host.fileExists.bind(host);
-  host.fileExists = (f) => f === file || exists(f);
-  const getSource = host.getSourceFile.bind(host);
-  host.getSourceFile = (f, lang) => (f === file ? ts.createSourceFile(f, script, lang) : getSource(f, lang));
-  const program = ts.createProgram([file, API], options, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-}
+const check = typeCheckScript;
 
 describe('runtime/api.d.ts', () => {
   it('accepts a typical WSO2 script', () => {
@@ -61,16 +45,7 @@ var onLoginRequest = function (context) {
   });
 
   it('declares every global the sandbox installs, and nothing more', () => {
-    const declared = new Set<string>();
-    const source = ts.createSourceFile(API, ts.sys.readFile(API) ?? '', ts.ScriptTarget.ES2022);
-    for (const s of source.statements) {
-      if (ts.isFunctionDeclaration(s) && s.name) declared.add(s.name.text);
-      // `declare const` are the API; `declare var` are the entry points a script defines itself.
-      if (ts.isVariableStatement(s) && s.declarationList.flags & ts.NodeFlags.Const) {
-        for (const d of s.declarationList.declarations) if (ts.isIdentifier(d.name)) declared.add(d.name.text);
-      }
-    }
-    const names = [...declared].sort();
+    const names = [...declaredGlobals().keys()].sort();
     const probe = `var onLoginRequest = function (c) {
       Log.info(${JSON.stringify(names)}.filter(function (n) { return typeof globalThis[n] === 'undefined'; }).join(','));
       executeStep(1);
