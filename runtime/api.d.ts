@@ -317,6 +317,35 @@ declare function getMaskedValue(value: string): string;
 declare function filterAuthenticators(options: AuthOption[], excludeAuthenticatorName: string): { [index: string]: { idp?: string; authenticator?: string } };
 
 // ---------------------------------------------------------------------------------------------
+// Script libraries: the tenant's shared code (Console → Script Libraries in WSO2).
+
+/**
+ * Evaluates the tenant's script library `libraryName` and returns its `module.exports`. A library
+ * is plain JavaScript that assigns `module.exports` or `exports.x`; it may `require` other
+ * libraries and runs under the script's rules (same time limit, no code from strings; names it
+ * assigns without declaring them are per-run globals). A second `require` of the same library in
+ * the same run returns the same exports object (WSO2 evaluates it again). Throws an `Error` for a
+ * library the tenant does not have, or for a name that is not a plain name (`/`, `\`, `..`); a
+ * library that does not compile ends the login with `SCRIPT_SYNTAX` naming it
+ * (`library:<name>.js`). A flow keeps the libraries it started with until it ends.
+ * @example
+ * var risk = require('risk.js'); // module.exports = { isTrusted: function (ip) { ... } };
+ * var onLoginRequest = function (context) {
+ *   executeStep(1, { onSuccess: function (context) {
+ *     if (!risk.isTrusted(context.request.ip)) executeStep(2);
+ *   } });
+ * };
+ */
+declare function require(libraryName: string): any;
+
+/**
+ * The source text of the tenant's script library `libraryName` (WSO2's primitive under
+ * `require`); `null`, with an error log line, when the tenant has no such library.
+ * @example Log.debug('risk.js is ' + loadLocalLibrary('risk.js').length + ' characters');
+ */
+declare function loadLocalLibrary(libraryName: string): string | null;
+
+// ---------------------------------------------------------------------------------------------
 // Users: roles, associations, look-ups, sessions, passwords, emails (WSO2's user, user.store,
 // notification and utils modules). Reads come from the user store and are recorded in the flow's
 // journal; changes are applied by the server once, even when the flow is replayed.

@@ -48,7 +48,7 @@ export const LimitsSchema = z
     commandsPerFlow: z.number().int().positive().default(500),
     /** Length of any one string or array a script may build with repeat/padStart/fill/join/new Array. */
     maxCollectionLength: z.number().int().positive().default(1_000_000),
-    /** Bytes of a script's source text. */
+    /** Bytes of a script's source text, with the source of its script libraries added. */
     scriptBytes: z.number().int().positive().default(256 * 1024),
     /** Bytes of any one ArrayBuffer or typed array. */
     maxBufferBytes: z.number().int().positive().default(8 * 1024 * 1024),

@@ -29,12 +29,19 @@ function scriptError(e, code = 'SCRIPT_RUNTIME') {
   } catch {
     // A throwing getter on the error: keep the generic message.
   }
-  const where = $apply($RegExpExec, /\bscript\.js:(\d+):(\d+)/, [stack]);
+  if (code === 'SCRIPT_RUNTIME') {
+    const syntax = librarySyntaxFailure(e);
+    if (syntax !== undefined) return syntax;
+  }
+  // The innermost frame of the admin's code: the script's, or a library's (then named in the message).
+  const where = $apply($RegExpExec, /[\s(](script\.js|library:[A-Za-z0-9 ._-]+):(\d+):(\d+)/, [stack]);
+  if (message.length > 2000) message = message.slice(0, 2000) + '…';
+  if (where && where[1] !== 'script.js') message += ` (at ${where[1]}:${where[2]}:${where[3]})`;
   return {
     code,
-    message: message.length > 2000 ? message.slice(0, 2000) + '…' : message,
-    line: where ? $Number(where[1]) : null,
-    column: where ? $Number(where[2]) : null,
+    message,
+    line: where ? $Number(where[2]) : null,
+    column: where ? $Number(where[3]) : null,
   };
 }
 

@@ -22,10 +22,14 @@ function takeLastResult() {
   return r;
 }
 
-/** @param {string} inputJson @param {Function} scriptFn @returns {string} */
-function runEntry(inputJson, scriptFn) {
+/**
+ * @param {string} inputJson @param {Function} scriptFn
+ * @param {Record<string, Library>} [libraries] the script libraries of the version (76-libraries.js)
+ * @returns {string}
+ */
+function runEntry(inputJson, scriptFn, libraries = NO_LIBRARIES) {
   lastResult = null;
-  const text = runOnce(inputJson, scriptFn);
+  const text = withLibraries(libraries, () => runOnce(inputJson, scriptFn));
   lastResult = text;
   return text;
 }

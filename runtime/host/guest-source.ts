@@ -18,6 +18,7 @@ export const GUEST_FILES = [
   '70-api.js',
   '72-api-users.js',
   '74-api-http.js',
+  '76-libraries.js',
   '80-step-queue.js',
   '85-hooks.js',
   '90-scope-and-harden.js',
@@ -37,7 +38,7 @@ export function preludeSource(): string {
     "'use strict';",
     'const CONFIG = JSON.parse(CONFIG_JSON);',
     ...parts,
-    'return [runEntry, takeLastResult];',
+    'return [runEntry, takeLastResult, bindRun, makeLibrary];',
     '})',
   ].join('\n');
   return cached;
@@ -54,4 +55,17 @@ export const SCRIPT_FILENAME = 'script.js';
 export function wrapScript(source: string): string {
   const entry = (name: string) => `typeof ${name} === 'undefined' ? undefined : ${name}`;
   return `(function () {\n${source}\n;return [${entry('onLoginRequest')}, ${entry('onProvisioningRequest')}, ${entry('onUserProvisioned')}];\n})`;
+}
+
+/** The file name V8 reports for positions in a tenant's script library. */
+export function libraryFilename(name: string): string {
+  return `library:${name.endsWith('.js') ? name : `${name}.js`}`;
+}
+
+/**
+ * A script library as a CommonJS-style function `(module, exports, require)`. As with scripts, the
+ * source is first compiled on its own, so it cannot close the wrapper early.
+ */
+export function wrapLibrary(source: string): string {
+  return `(function (module, exports, require) {\n${source}\n})`;
 }

@@ -13,6 +13,8 @@ import { workerModule } from './worker-module.js';
 export interface PoolRunRequest {
   readonly tenant: string;
   readonly source: string;
+  /** The tenant's script libraries (name -> source); see RunRequest. */
+  readonly libraries?: Readonly<Record<string, string>>;
   readonly version?: string;
   readonly input: RunInputInput;
   readonly usedScriptMs?: number;

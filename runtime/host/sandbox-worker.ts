@@ -16,7 +16,7 @@ const sandbox = new Sandbox({
   guard: link.guard,
 });
 
-serveRequests<PoolRunRequest, PoolRunResponse>(({ tenant, source, version, input, usedScriptMs }) => {
+serveRequests<PoolRunRequest, PoolRunResponse>(({ tenant, source, libraries, version, input, usedScriptMs }) => {
   const parsed = RunInputSchema.safeParse(input);
   if (!parsed.success) {
     return { kind: 'invalid', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
@@ -28,6 +28,7 @@ serveRequests<PoolRunRequest, PoolRunResponse>(({ tenant, source, version, input
       source,
       input: parsed.data,
       host: () => ({ kind: 'pending' }),
+      ...(libraries === undefined ? {} : { libraries }),
       ...(version === undefined ? {} : { version }),
       ...(usedScriptMs === undefined ? {} : { usedScriptMs }),
     }),

@@ -12,12 +12,21 @@ import {
   type RunInput,
 } from '../protocol.js';
 import { GuestProtocolError, parseGuestResult } from './parse-guest-result.js';
+import { combinedVersion, libraryNameProblem, MAX_LIBRARIES, sortedLibraries, type LibrarySources } from './libraries.js';
 import { scriptVersion, TenantIsolate, type CompiledScript, type HostHandler, type RawRun } from './tenant-isolate.js';
 
 export interface RunRequest {
   readonly tenant: string;
   readonly source: string;
-  /** Content hash of the source; computed when absent. Flows pin the version they started with. */
+  /**
+   * The tenant's script libraries (name -> source) that `require` and `loadLocalLibrary` can
+   * load. They are part of the version: a changed library is a different version.
+   */
+  readonly libraries?: LibrarySources;
+  /**
+   * Content hash of the source (and of the libraries, when there are any); computed when absent.
+   * Flows pin the version they started with.
+   */
   readonly version?: string;
   /** Already validated (RunInputSchema.parse) by whoever built it. */
   readonly input: RunInput;
@@ -101,18 +110,30 @@ export class Sandbox {
 
   run(request: RunRequest): RunResult {
     const limits = this.limitsOf(request.tenant);
-    const actual = this.versionOf(request.source);
+    const libraries = sortedLibraries(request.libraries);
+    const refuse = (error: RunError) => errorResult(request.version ?? this.versionOf(request.source), error, NO_STATS);
+    if (libraries.length > MAX_LIBRARIES) {
+      return refuse(limitError(`the tenant has ${libraries.length} script libraries, over the sandbox limit of ${MAX_LIBRARIES} libraries`));
+    }
+    for (const [name] of libraries) {
+      const problem = libraryNameProblem(name);
+      if (problem !== null) return refuse({ code: 'INVALID_INPUT', message: `script library ${problem}`, line: null, column: null });
+    }
+    const actual = combinedVersion(this.versionOf(request.source), libraries.map(([name, text]) => [name, this.versionOf(text)] as const));
     const version = request.version ?? actual;
     const fail = (error: RunError, stats: RunStats = NO_STATS): RunResult => errorResult(version, error, stats);
     if (version !== actual) {
-      // A flow is pinned to the script it started with; a different source under its version
-      // (edited storage, a mix-up) must not run as if it were that version.
-      return fail({ code: 'NONDETERMINISM', message: `the flow is pinned to script version ${version}, but the script given is version ${actual}`, line: null, column: null });
+      // A flow is pinned to the script (and libraries) it started with; a different source under
+      // its version (edited storage, a mix-up, a library changed) must not run as if it were that version.
+      const what = libraries.length === 0 ? 'the script given is' : `the script and ${libraries.length} librar${libraries.length === 1 ? 'y' : 'ies'} given are`;
+      return fail({ code: 'NONDETERMINISM', message: `the flow is pinned to script version ${version}, but ${what} version ${actual}`, line: null, column: null });
     }
 
-    const bytes = Buffer.byteLength(request.source, 'utf8');
+    let bytes = Buffer.byteLength(request.source, 'utf8');
+    for (const [, text] of libraries) bytes += Buffer.byteLength(text, 'utf8');
     if (bytes > limits.scriptBytes) {
-      return fail(limitError(`the script is ${bytes} bytes, over the sandbox limit scriptBytes (${limits.scriptBytes})`));
+      const what = libraries.length === 0 ? 'the script is' : `the script and its ${libraries.length} librar${libraries.length === 1 ? 'y' : 'ies'} are`;
+      return fail(limitError(`${what} ${bytes} bytes, over the sandbox limit scriptBytes (${limits.scriptBytes})`));
     }
     if (request.input.journal.length > limits.journalEvents) {
       return fail(limitError(`the journal has ${request.input.journal.length} events, over the sandbox limit journalEvents (${limits.journalEvents})`));
@@ -140,13 +161,13 @@ export class Sandbox {
     try {
       let isolate = this.isolateFor(request.tenant, limits);
       try {
-        compiled = isolate.compile(request.source, version);
+        compiled = isolate.compile(request.source, version, libraries);
       } catch {
         // The isolate broke between runs (a breach isolated-vm noticed late): start afresh once.
         this.tenants.delete(request.tenant);
         isolate.dispose();
         isolate = this.isolateFor(request.tenant, limits);
-        compiled = isolate.compile(request.source, version);
+        compiled = isolate.compile(request.source, version, libraries);
       }
       if (compiled.kind === 'syntax') return fail(compiled.error);
       raw = isolate.run(compiled, JSON.stringify(request.input), request.host ?? null, timeoutMs);
@@ -183,11 +204,11 @@ export class Sandbox {
 
   private readonly versions = new Map<string, string>();
 
-  /** Hashing a source costs more than a run; V8 caches a string's own hash, so look it up instead. */
+  /** Hashing a source (script or library) costs more than a run; V8 caches a string's own hash, so look it up instead. */
   private versionOf(source: string): string {
     let v = this.versions.get(source);
     if (v === undefined) {
-      if (this.versions.size >= 256) this.versions.clear();
+      if (this.versions.size >= 1024) this.versions.clear();
       v = scriptVersion(source);
       this.versions.set(source, v);
     }

@@ -4,10 +4,10 @@
  * the script function (a reference inside the same isolate); never an ivm object or a host value.
  * Any timeout, memory breach or fault disposes the isolate; the sandbox builds a new one.
  */
-import { createHash } from 'node:crypto';
 import ivm from 'isolated-vm';
 import { HostCallSchema, type HostCall, type HostAnswer, type Limits, type RunError } from '../protocol.js';
-import { preludeSource, SCRIPT_FILENAME, wrapScript } from './guest-source.js';
+import { libraryFilename, preludeSource, SCRIPT_FILENAME, wrapLibrary, wrapScript } from './guest-source.js';
+import { sha256Version } from './libraries.js';
 import { parseUntrustedJson } from './parse-guest-result.js';
 
 export type HostHandler = (call: HostCall) => HostAnswer;
@@ -25,17 +25,22 @@ const PRELUDE_FILENAME = 'authscript:prelude';
 const SETUP_TIMEOUT_MS = 5000;
 const HEAP_CHECK_AFTER_MS = 0.25;
 
+/** The version of a script on its own: its content hash. With libraries, see libraries.ts flowVersion. */
 export function scriptVersion(source: string): string {
-  return 'sha256:' + createHash('sha256').update(source).digest('hex');
+  return sha256Version(source);
 }
 
 export class TenantIsolate {
   private readonly isolate: ivm.Isolate;
   private readonly context: ivm.Context;
-  private readonly entry: ivm.Reference<(input: string, fn: unknown) => string>;
   private readonly takeLast: ivm.Reference<() => string | null>;
-  private readonly binder: ivm.Reference<(entry: unknown, fn: unknown) => unknown>;
+  /** The prelude's bindRun(scriptFn, namesJson, ...libraries): one function per version. */
+  private readonly bindRun: ivm.Reference<(...args: unknown[]) => unknown>;
+  /** The prelude's makeLibrary(name, source, fn, syntaxJson). */
+  private readonly makeLibrary: ivm.Reference<(...args: unknown[]) => unknown>;
   private readonly scripts = new Map<string, CompiledScript>();
+  /** Compiled libraries (guest records), by name and content hash. */
+  private readonly libraries = new Map<string, ivm.Reference<unknown>>();
   private handler: HostHandler | null = null;
   private hostCalls = 0;
 
@@ -43,6 +48,7 @@ export class TenantIsolate {
     readonly tenant: string,
     readonly limits: Limits,
     private readonly maxScripts = 64,
+    private readonly maxLibraries = 256,
   ) {
     this.isolate = new ivm.Isolate({ memoryLimit: limits.heapMb });
     try {
@@ -55,15 +61,13 @@ export class TenantIsolate {
         result: { reference: true },
         timeout: SETUP_TIMEOUT_MS,
       }) as unknown as ivm.Reference<unknown[]>;
-      this.entry = entries.getSync(0, { reference: true }) as ivm.Reference<(input: string, fn: unknown) => string>;
       this.takeLast = entries.getSync(1, { reference: true }) as ivm.Reference<() => string | null>;
+      // Passing the script function (and its libraries) on every call (derefInto) costs more than
+      // a third of a run; the prelude binds them to the entry once per version instead.
+      this.bindRun = entries.getSync(2, { reference: true }) as ivm.Reference<(...args: unknown[]) => unknown>;
+      this.makeLibrary = entries.getSync(3, { reference: true }) as ivm.Reference<(...args: unknown[]) => unknown>;
       entries.release();
       factory.release();
-      // Passing the script function on every call (derefInto) costs more than a third of a run;
-      // bind it to the entry once per version instead.
-      this.binder = this.isolate
-        .compileScriptSync('(function (entry, fn) { return function (input) { return entry(input, fn); }; })', { filename: PRELUDE_FILENAME })
-        .runSync(this.context, { reference: true });
     } catch (e) {
       this.dispose();
       throw e;
@@ -77,6 +81,8 @@ export class TenantIsolate {
   dispose(): void {
     for (const s of this.scripts.values()) if (s.kind === 'ok') s.run.release();
     this.scripts.clear();
+    for (const l of this.libraries.values()) l.release();
+    this.libraries.clear();
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
 
@@ -85,15 +91,19 @@ export class TenantIsolate {
     return h.used_heap_size + h.externally_allocated_size;
   }
 
-  /** Compiles a script version once; syntax errors are kept too, so a broken version is not re-parsed. */
-  compile(source: string, version: string): CompiledScript {
+  /**
+   * Compiles a script version once, with the libraries of that version ([name, source] pairs);
+   * syntax errors are kept too, so a broken version is not re-parsed. A library that does not
+   * compile is not an error of the version: a run that requires it ends in SCRIPT_SYNTAX.
+   */
+  compile(source: string, version: string, libraries: readonly (readonly [string, string])[] = []): CompiledScript {
     const hit = this.scripts.get(version);
     if (hit !== undefined) {
       this.scripts.delete(version);
       this.scripts.set(version, hit);
       return hit;
     }
-    const compiled = this.compileFresh(source);
+    const compiled = this.compileFresh(source, libraries);
     this.scripts.set(version, compiled);
     if (this.scripts.size > this.maxScripts) {
       const [oldest, old] = this.scripts.entries().next().value as [string, CompiledScript];
@@ -103,24 +113,75 @@ export class TenantIsolate {
     return compiled;
   }
 
-  private compileFresh(source: string): CompiledScript {
-    // First on its own, as WSO2 evaluates it: positions are the admin's, and a source that would
-    // close the wrapper function early (or return at top level) fails here.
+  private compileFresh(source: string, libraries: readonly (readonly [string, string])[]): CompiledScript {
+    let fn: ivm.Reference<() => unknown>;
     try {
-      this.isolate.compileScriptSync(source, { filename: SCRIPT_FILENAME }).release();
-      const script = this.isolate.compileScriptSync(wrapScript(source), { filename: SCRIPT_FILENAME, lineOffset: -1 });
-      const fn = script.runSync(this.context, { reference: true, timeout: SETUP_TIMEOUT_MS }) as ivm.Reference<() => unknown>;
-      script.release();
-      const run = this.binder.applySync(undefined, [this.entry.derefInto(), fn.derefInto()], {
+      fn = this.compileFunction(source, SCRIPT_FILENAME, wrapScript(source));
+    } catch (e) {
+      // Only the script's own syntax is its fault; anything else (a disposed isolate) is ours.
+      if (e instanceof SyntaxError) return { kind: 'syntax', error: syntaxError(e, SCRIPT_FILENAME) };
+      throw e;
+    }
+    try {
+      const records = libraries.map(([name, text]) => this.library(name, text));
+      const run = this.bindRun.applySync(undefined, [fn.derefInto(), JSON.stringify(libraries.map(([name]) => name)), ...records.map((r) => r.derefInto())], {
         result: { reference: true },
         timeout: SETUP_TIMEOUT_MS,
       }) as unknown as ivm.Reference<(input: string) => string>;
-      fn.release();
       return { kind: 'ok', run };
+    } finally {
+      fn.release();
+    }
+  }
+
+  /**
+   * Compiles `source` on its own first, as WSO2 evaluates it: positions are the admin's, and a
+   * source that would close the wrapper function early (or return at top level) fails here. Then
+   * compiles the wrapper and returns the function it evaluates to.
+   */
+  private compileFunction(source: string, filename: string, wrapped: string): ivm.Reference<() => unknown> {
+    this.isolate.compileScriptSync(source, { filename }).release();
+    const script = this.isolate.compileScriptSync(wrapped, { filename, lineOffset: -1 });
+    try {
+      return script.runSync(this.context, { reference: true, timeout: SETUP_TIMEOUT_MS }) as ivm.Reference<() => unknown>;
+    } finally {
+      script.release();
+    }
+  }
+
+  /** A library compiled into the guest's record for it, once per name and content. */
+  private library(name: string, source: string): ivm.Reference<unknown> {
+    const key = `${name}\n${sha256Version(source)}`;
+    const hit = this.libraries.get(key);
+    if (hit !== undefined) {
+      this.libraries.delete(key);
+      this.libraries.set(key, hit);
+      return hit;
+    }
+    const filename = libraryFilename(name);
+    let fn: ivm.Reference<() => unknown> | null = null;
+    let syntax: string | null = null;
+    try {
+      fn = this.compileFunction(source, filename, wrapLibrary(source));
     } catch (e) {
-      // Only the script's own syntax is its fault; anything else (a disposed isolate) is ours.
-      if (e instanceof SyntaxError) return { kind: 'syntax', error: syntaxError(e) };
-      throw e;
+      if (!(e instanceof SyntaxError)) throw e;
+      const error = syntaxError(e, filename);
+      syntax = JSON.stringify({ message: error.message.replace(/^SyntaxError: /, ''), file: filename, line: error.line, column: error.column });
+    }
+    try {
+      const record = this.makeLibrary.applySync(undefined, [name, source, fn === null ? null : fn.derefInto(), syntax], {
+        result: { reference: true },
+        timeout: SETUP_TIMEOUT_MS,
+      }) as unknown as ivm.Reference<unknown>;
+      this.libraries.set(key, record);
+      if (this.libraries.size > this.maxLibraries) {
+        const [oldest, old] = this.libraries.entries().next().value as [string, ivm.Reference<unknown>];
+        this.libraries.delete(oldest);
+        old.release();
+      }
+      return record;
+    } finally {
+      fn?.release();
     }
   }
 
@@ -189,10 +250,11 @@ export class TenantIsolate {
   }
 }
 
-function syntaxError(e: unknown): RunError {
+function syntaxError(e: unknown, filename: string): RunError {
   const raw = e instanceof Error ? e.message : String(e);
   const name = e instanceof Error ? e.name : 'SyntaxError';
-  const at = /\s*\[script\.js:(\d+):(\d+)\]\s*$/.exec(raw);
+  const file = filename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const at = new RegExp(`\\s*\\[${file}:(\\d+):(\\d+)\\]\\s*$`).exec(raw);
   const message = at ? raw.slice(0, at.index) : raw;
   return {
     code: 'SCRIPT_SYNTAX',

@@ -55,6 +55,11 @@ export interface FlowEngineOptions {
    * getCookieValue checks with. Without it, signed or encrypted cookies are neither set nor read.
    */
   readonly cookieKey?: Buffer;
+  /**
+   * The tenant's script libraries (name -> source) that `require` / `loadLocalLibrary` load. A
+   * flow keeps the set it started with for all its runs (they are part of its pinned version).
+   */
+  readonly libraries?: (tenant: string) => Readonly<Record<string, string>>;
 }
 
 export interface AsyncCaller {
@@ -116,6 +121,7 @@ export class FlowEngine {
       revision: 0,
       scriptVersion: '',
       scriptSource: init.source,
+      ...(this.options.libraries === undefined ? {} : { libraries: { ...this.options.libraries(init.tenant) } }),
       application,
       request: RequestSnapshotSchema.parse(init.request ?? {}),
       journal: [{ kind: 'started', at: now, seed: randomInt(0, 2 ** 31) }],
@@ -245,6 +251,10 @@ export class FlowEngine {
     switch (result.kind) {
       case 'passthrough':
         return { ...base, outcome: 'success', subject: result.snapshot, reason: null };
+      case 'queued':
+        await this.options.store.enqueueProvisioning({ tenant: flow.tenant, flowId: flow.id, idp, subject, claims: { ...claims }, createdAt: at });
+        flow.effects.push({ kind: 'provisioningQueued', idp, subject });
+        return { ...base, outcome: 'success', subject: result.snapshot, reason: null };
       case 'local': {
         if (result.action !== null) {
           flow.provisioned.push({ username: result.user.username, userStoreDomain: result.user.userStoreDomain, idp, action: result.action });
@@ -266,12 +276,55 @@ export class FlowEngine {
     }
   }
 
+  /**
+   * Works through the queue of non-blocking JIT provisioning: each job provisions now, with the
+   * hooks of the flow it came from, and the flow records what was provisioned. Returns how many
+   * jobs it finished. A host runs this periodically (or after each login); the simulator after
+   * the scenario's interactions.
+   */
+  async processProvisioningQueue(limit = 100): Promise<number> {
+    const store = this.options.store;
+    const jobs = await store.claimProvisioningJobs(limit);
+    for (const job of jobs) {
+      const flow = await store.getFlow(job.flowId);
+      const connection = flow !== null ? connectionFor(flow, job.idp) : ConnectionSchema.parse({ name: job.idp });
+      const result = await provision(
+        {
+          tenant: job.tenant,
+          tenantDomain: flow?.application.tenantDomain ?? 'carbon.super',
+          connection,
+          subject: job.subject,
+          claims: job.claims,
+          userStores: this.options.userStores?.(job.tenant),
+          hooks: flow !== null ? this.hooksFor(flow) : undefined,
+          fromQueue: true,
+        },
+        store,
+      );
+      if (result.kind === 'local') {
+        await store.finishProvisioningJob(job.id, 'done', `${result.action ?? 'existing'} ${result.user.userStoreDomain}/${result.user.username}`);
+        if (flow !== null && result.action !== null) {
+          flow.provisioned.push({ username: result.user.username, userStoreDomain: result.user.userStoreDomain, idp: job.idp, action: result.action });
+        }
+      } else {
+        await store.finishProvisioningJob(job.id, 'failed', 'code' in result ? `${result.code}: ${result.message}` : result.kind);
+        if (flow !== null) flow.effects.push({ kind: 'provisioningFailed', idp: job.idp, subject: job.subject, reason: 'code' in result ? result.code : result.kind });
+      }
+      if (flow !== null) {
+        flow.revision++;
+        await store.saveFlow(flow);
+      }
+    }
+    return jobs.length;
+  }
+
   /** The script's provisioning hooks, each a run of the sandbox in hook mode. */
   private hooksFor(flow: FlowRecord): ProvisioningHooks {
     const runHook = (name: 'onProvisioningRequest' | 'onUserProvisioned', request: Record<string, Json>) => {
       const result = this.options.runner.run({
         tenant: flow.tenant,
         source: flow.scriptSource,
+        ...(flow.libraries === undefined ? {} : { libraries: flow.libraries }),
         ...(flow.scriptVersion === '' ? {} : { version: flow.scriptVersion }),
         input: { application: flow.application, request: flow.request, journal: flow.journal, appliedCommands: [], emittedLogs: 0, hook: { name, request } },
         usedScriptMs: flow.usedScriptMs,
@@ -310,6 +363,7 @@ export class FlowEngine {
       const result = this.options.runner.run({
         tenant: flow.tenant,
         source: flow.scriptSource,
+        ...(flow.libraries === undefined ? {} : { libraries: flow.libraries }),
         ...(flow.scriptVersion === '' ? {} : { version: flow.scriptVersion }),
         input: {
           application: flow.application,

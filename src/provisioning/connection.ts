@@ -28,8 +28,19 @@ export const JitSchema = z
      * connection and the IdP's subject) instead of the user id claim or the subject.
      */
     enhanced: z.boolean().default(false),
+    /**
+     * false: provision from a durable queue after the step instead of during it. The login goes on
+     * as a pass-through federated login (a later step that needs a local account fails with
+     * LOCAL_ACCOUNT_REQUIRED); the account appears when the queue is processed. Silent scheme only.
+     */
+    blocking: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .superRefine((jit, ctx) => {
+    if (!jit.blocking && jit.scheme !== 'silent') {
+      ctx.addIssue({ code: 'custom', path: ['blocking'], message: `non-blocking provisioning cannot ask the user anything: use the silent scheme (got "${jit.scheme}")` });
+    }
+  });
 
 export const ConnectionSchema = z
   .object({

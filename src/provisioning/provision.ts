@@ -53,10 +53,14 @@ export interface ProvisionRequest {
   readonly claims: Readonly<Record<string, Json>>;
   readonly answers?: ProvisionAnswers | undefined;
   readonly hooks?: ProvisioningHooks | undefined;
+  /** Set by the provisioning queue: provision now, whatever `blocking` says. */
+  readonly fromQueue?: boolean | undefined;
 }
 
 export type ProvisionResult =
   | { readonly kind: 'passthrough'; readonly snapshot: UserSnapshot }
+  /** Non-blocking JIT: the account is queued; the login goes on as a pass-through federated login. */
+  | { readonly kind: 'queued'; readonly snapshot: UserSnapshot }
   | { readonly kind: 'local'; readonly user: LocalUser; readonly action: 'created' | 'updated' | 'associated' | null }
   | { readonly kind: 'prompt'; readonly needs: { consent: boolean; username: boolean; password: boolean }; readonly suggestedUsername: string }
   | { readonly kind: 'refused'; readonly code: string; readonly message: string }
@@ -137,6 +141,9 @@ export async function provision(req: ProvisionRequest, store: Store): Promise<Pr
   const { tenant, connection } = req;
   const jit = connection.jit;
   const association = await store.getAssociation(tenant, connection.name, req.subject);
+  if (association?.locked) {
+    return { kind: 'refused', code: 'ACCOUNT_LOCKED', message: `the federated identity ${req.subject} of ${connection.name} is locked` };
+  }
   if (association !== null) {
     const user = await store.getUserById(tenant, association.userId);
     if (user !== null) {
@@ -147,6 +154,8 @@ export async function provision(req: ProvisionRequest, store: Store): Promise<Pr
     }
   }
   if (!jit.enabled) return { kind: 'passthrough', snapshot: federatedSnapshot(req) };
+  // Non-blocking: the account is created later, by the queue; this login goes on without it.
+  if (!jit.blocking && !req.fromQueue) return { kind: 'queued', snapshot: federatedSnapshot(req) };
 
   if (jit.associateLocalUser) {
     const match = await lookupLocalUser(req, store);

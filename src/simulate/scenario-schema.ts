@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ConnectionSchema } from '../provisioning/connection.js';
 import { UserStoreSchema } from '../provisioning/user-stores.js';
+import { libraryNameProblem } from '../../runtime/host/libraries.js';
 
 const StringMap = z.record(z.string(), z.string());
 const JsonValue = z.json();
@@ -32,7 +33,9 @@ export const ScenarioUserSchema = z
     totp: z.boolean().default(false),
     locked: z.boolean().default(false),
     disabled: z.boolean().default(false),
-    associations: z.array(z.object({ idp: z.string().min(1), subject: z.string().min(1) }).strict()).default([]),
+    associations: z
+      .array(z.object({ idp: z.string().min(1), subject: z.string().min(1), locked: z.boolean().default(false) }).strict())
+      .default([]),
   })
   .strict();
 
@@ -166,6 +169,16 @@ export const ScenarioSchema = z
     users: z.array(ScenarioUserSchema).default([]),
     /** authscript: user stores with their username and role-name policies (PRIMARY is always there). */
     userStores: z.array(UserStoreSchema).default([]),
+    /** authscript: the tenant's script libraries (name -> source) that `require` and `loadLocalLibrary` load. */
+    libraries: z
+      .record(z.string(), z.string())
+      .superRefine((libs, ctx) => {
+        for (const name of Object.keys(libs)) {
+          const problem = libraryNameProblem(name);
+          if (problem !== null) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+        }
+      })
+      .optional(),
     request: ScenarioRequestSchema.default(ScenarioRequestSchema.parse({})),
     now: z.iso.datetime({ offset: true }).optional(),
     interactions: z.array(InteractionSchema).default([]),

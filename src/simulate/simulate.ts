@@ -123,6 +123,7 @@ export async function simulateScenario(scenario: Scenario, source: string, optio
   const ownRunner = options.runner === undefined;
   let runner: ScriptRunner = options.runner ?? new Sandbox();
   const userStores = declaredUserStores(scenario);
+  const libraries = scenario.libraries;
   // A fresh server key per run: cookies a scenario's script signs or encrypts verify within the run only.
   const cookieKey = randomBytes(32);
   const engineFor = () =>
@@ -135,13 +136,14 @@ export async function simulateScenario(scenario: Scenario, source: string, optio
       // Calls on the user store are performed; HTTP calls wait for the scenario's answer.
       asyncCalls: userStoreAsyncCalls(store),
       ...(userStores ? { userStores: () => userStores } : {}),
+      ...(libraries ? { libraries: () => libraries } : {}),
     });
   let engine = engineFor();
   try {
     let flow = await engine.start({ tenant, application: scenario.application, connections: scenario.connections, source, request: requestOf(scenario) });
     const interactions = scenario.interactions;
     for (let i = 0; i < interactions.length; i++) {
-      if (flow.status !== 'waiting' || flow.waiting === null) return traceOf(flow, { unusedInteractions: interactions.length - i });
+      if (flow.status !== 'waiting' || flow.waiting === null) return traceOf(await afterQueue(engine, flow, store), { unusedInteractions: interactions.length - i });
       const interaction = interactions[i]!;
       clock += Math.round((interaction.after ?? 0) * 1000);
       const converted = toFlowInteraction(flow.waiting, interaction, i);
@@ -158,7 +160,7 @@ export async function simulateScenario(scenario: Scenario, source: string, optio
         throw e;
       }
     }
-    return traceOf(flow, { unusedInteractions: 0 });
+    return traceOf(await afterQueue(engine, flow, store), { unusedInteractions: 0 });
   } finally {
     if (ownRunner && runner instanceof Sandbox) runner.dispose();
   }
@@ -177,6 +179,11 @@ function declaredUserStores(scenario: Scenario): UserStore[] | undefined {
   return [...stores.values()];
 }
 
+/** Non-blocking JIT provisions after the login: process the queue, then read the flow again. */
+async function afterQueue(engine: FlowEngine, flow: FlowRecord, store: MemoryStore): Promise<FlowRecord> {
+  return (await engine.processProvisioningQueue()) > 0 ? ((await store.getFlow(flow.id)) ?? flow) : flow;
+}
+
 async function seededStore(scenario: Scenario, tenant: string): Promise<MemoryStore> {
   const store = new MemoryStore();
   for (const u of scenario.users) {
@@ -192,7 +199,7 @@ async function seededStore(scenario: Scenario, tenant: string): Promise<MemorySt
       disabled: u.disabled,
       provisionedBy: null,
     });
-    for (const a of u.associations) await store.associate({ tenant, idp: a.idp, subject: a.subject, userId: user.id });
+    for (const a of u.associations) await store.associate({ tenant, idp: a.idp, subject: a.subject, userId: user.id, locked: a.locked });
   }
   return store;
 }

@@ -7,8 +7,11 @@ import { randomUUID } from 'node:crypto';
 import {
   ConcurrentUpdateError,
   DuplicateUserError,
+  AssociationSchema,
   type Association,
+  type AssociationInput,
   type Email,
+  type ProvisioningJob,
   type FlowRecord,
   type LocalUser,
   type NewLocalUser,
@@ -27,6 +30,7 @@ export class MemoryStore implements Store {
   private readonly byName = new Map<string, string>();
   private readonly associations = new Map<string, Association>();
   private readonly flows = new Map<string, FlowRecord>();
+  private readonly jobs: ProvisioningJob[] = [];
   private readonly outbox: Email[] = [];
   private readonly sessions = new Map<string, UserSession>();
 
@@ -66,12 +70,43 @@ export class MemoryStore implements Store {
     return a === undefined ? null : copy(a);
   }
 
-  async associate(association: Association): Promise<{ created: boolean }> {
+  async associate(input: AssociationInput): Promise<{ created: boolean }> {
+    const association = AssociationSchema.parse(input);
     const key = assocKey(association.tenant, association.idp, association.subject);
     const existing = this.associations.get(key);
     if (existing !== undefined && existing.userId === association.userId) return { created: false };
     this.associations.set(key, copy(association));
     return { created: true };
+  }
+
+  async setAssociationLocked(tenant: string, idp: string, subject: string, locked: boolean): Promise<boolean> {
+    const a = this.associations.get(assocKey(tenant, idp, subject));
+    if (a === undefined) return false;
+    a.locked = locked;
+    return true;
+  }
+
+  async enqueueProvisioning(job: Omit<ProvisioningJob, 'id' | 'status' | 'outcome'>): Promise<ProvisioningJob> {
+    const stored: ProvisioningJob = { ...copy(job), id: randomUUID(), status: 'queued', outcome: null };
+    this.jobs.push(stored);
+    return copy(stored);
+  }
+
+  async claimProvisioningJobs(limit: number): Promise<ProvisioningJob[]> {
+    const claimed = this.jobs.filter((j) => j.status === 'queued').slice(0, limit);
+    for (const j of claimed) j.status = 'running';
+    return claimed.map(copy);
+  }
+
+  async finishProvisioningJob(id: string, status: 'done' | 'failed', outcome: string): Promise<void> {
+    const j = this.jobs.find((x) => x.id === id);
+    if (j === undefined) throw new Error(`no provisioning job ${id}`);
+    j.status = status;
+    j.outcome = outcome;
+  }
+
+  async provisioningJobs(tenant: string): Promise<ProvisioningJob[]> {
+    return this.jobs.filter((j) => j.tenant === tenant).map(copy);
   }
 
   async dissociate(tenant: string, idp: string, subject: string): Promise<boolean> {

@@ -41,8 +41,35 @@ export type LocalUser = z.infer<typeof LocalUserSchema>;
 export type NewLocalUser = Omit<LocalUser, 'id' | 'tenant'>;
 export type UserPatch = Partial<Pick<LocalUser, 'claims' | 'roles' | 'groups' | 'locked' | 'disabled' | 'totpSecret' | 'passwordHash'>>;
 
-export const AssociationSchema = z.object({ tenant: z.string(), idp: z.string(), subject: z.string(), userId: z.string() }).strict();
+export const AssociationSchema = z
+  .object({
+    tenant: z.string(),
+    idp: z.string(),
+    subject: z.string(),
+    userId: z.string(),
+    /** A locked federated identity cannot log in through this connection, whatever the local account's state. */
+    locked: z.boolean().default(false),
+  })
+  .strict();
 export type Association = z.infer<typeof AssociationSchema>;
+export type AssociationInput = z.input<typeof AssociationSchema>;
+
+/** A federated user waiting to be provisioned by the queue (non-blocking JIT). */
+export const ProvisioningJobSchema = z
+  .object({
+    id: z.string(),
+    tenant: z.string(),
+    flowId: z.string(),
+    idp: z.string(),
+    subject: z.string(),
+    claims: z.record(z.string(), JsonSchema),
+    status: z.enum(['queued', 'running', 'done', 'failed']),
+    /** What happened: the provisioned user, or why it failed. */
+    outcome: z.string().nullable(),
+    createdAt: z.number(),
+  })
+  .strict();
+export type ProvisioningJob = z.infer<typeof ProvisioningJobSchema>;
 
 export const EmailSchema = z
   .object({ id: z.string(), tenant: z.string(), flowId: z.string().nullable(), to: z.string(), template: z.string(), placeholders: z.record(z.string(), z.string()), createdAt: z.number() })
@@ -114,6 +141,12 @@ export const FlowRecordSchema = z
     revision: z.number().int().nonnegative(),
     scriptVersion: z.string(),
     scriptSource: z.string(),
+    /**
+     * The tenant's script libraries (name -> source) as they were when the flow started: every
+     * run of the flow loads these, so a library changed mid-flow does not change a running flow
+     * (they are part of `scriptVersion`). Absent for flows started without libraries.
+     */
+    libraries: z.record(z.string(), z.string()).optional(),
     application: ApplicationSnapshotSchema,
     request: RequestSnapshotSchema,
     journal: z.array(JournalEventSchema),
@@ -154,7 +187,9 @@ export interface UserRepository {
   updateUser(tenant: string, id: string, patch: UserPatch): Promise<LocalUser>;
   getAssociation(tenant: string, idp: string, subject: string): Promise<Association | null>;
   /** Idempotent: associating the same (idp, subject) with the same user again changes nothing. */
-  associate(association: Association): Promise<{ created: boolean }>;
+  associate(association: AssociationInput): Promise<{ created: boolean }>;
+  /** Locks or unlocks a federated identity; false when there is no such association. */
+  setAssociationLocked(tenant: string, idp: string, subject: string, locked: boolean): Promise<boolean>;
   dissociate(tenant: string, idp: string, subject: string): Promise<boolean>;
 }
 
@@ -180,4 +215,13 @@ export interface Outbox {
   emails(tenant: string): Promise<Email[]>;
 }
 
-export interface Store extends UserRepository, SessionRepository, FlowRepository, Outbox {}
+/** The durable queue of non-blocking JIT provisioning. */
+export interface ProvisioningQueue {
+  enqueueProvisioning(job: Omit<ProvisioningJob, 'id' | 'status' | 'outcome'>): Promise<ProvisioningJob>;
+  /** Marks up to `limit` queued jobs as running and returns them; a job is claimed once. */
+  claimProvisioningJobs(limit: number): Promise<ProvisioningJob[]>;
+  finishProvisioningJob(id: string, status: 'done' | 'failed', outcome: string): Promise<void>;
+  provisioningJobs(tenant: string): Promise<ProvisioningJob[]>;
+}
+
+export interface Store extends UserRepository, SessionRepository, FlowRepository, Outbox, ProvisioningQueue {}

@@ -63,14 +63,27 @@ describe('constructor chains and code from strings', () => {
     expect(messages(r)).toEqual([`eval ${NO_CODE}`, `eval ${NO_CODE}`]);
   });
 
-  it('a script sees none of Node\u2019s globals: process, require, module, Buffer, global, timers', () => {
+  it('a script sees none of Node\u2019s globals: process, module, Buffer, global, timers', () => {
     const r = runScript(
       onLogin(`
-        Log.info([typeof process, typeof require, typeof module, typeof exports, typeof Buffer, typeof global,
+        Log.info([typeof process, typeof module, typeof exports, typeof Buffer, typeof global,
           typeof setTimeout, typeof setImmediate, typeof queueMicrotask, typeof structuredClone, typeof fetch].join(','));
         executeStep(1);`),
     );
-    expect(messages(r)).toEqual([Array(11).fill('undefined').join(',')]);
+    expect(messages(r)).toEqual([Array(10).fill('undefined').join(',')]);
+  });
+
+  it('a script\u2019s require loads only the tenant\u2019s script libraries, never Node modules', () => {
+    const r = runScript(
+      onLogin(`
+        try { require('fs'); } catch (e) { Log.info(e.message); }
+        try { require('node:child_process'); } catch (e) { Log.info(e.message); }
+        executeStep(1);`),
+    );
+    expect(messages(r)).toEqual([
+      'require: there is no script library named "fs"',
+      'require: "node:child_process" is not a script library name (letters, digits, spaces, ".", "_" and "-"; 1 to 100 characters)',
+    ]);
   });
 
   it('a script cannot name the prelude\u2019s own bindings (the host channel, the limits, the run entry)', () => {
