@@ -126,12 +126,14 @@ export class Supervisor extends EventEmitter<Events> {
     const child = fork(this.options.module.path, [], {
       execArgv: [...this.options.module.execArgv],
       env: { ...process.env, ...this.options.env, [BEACON_ENV]: slot.beacon },
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      // A worker's stdout is not the parent's: `simulate --json` promises one document there.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
     slot.child = child;
     slot.startedAt = Date.now();
     slot.stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     child.stderr?.on('data', (chunk: Buffer) => {
       slot.stderr = (slot.stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
     });

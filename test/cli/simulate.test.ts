@@ -52,6 +52,15 @@ describe('authscript simulate', () => {
     expect(err).toContain('(root): Unrecognized key: "extra"');
   });
 
+  it('still prints a trace, with MEMORY_LIMIT, when the script kills its process', async () => {
+    const path = tempScenario({
+      source: "var o = {}; for (var i = 0; i < 1e8; i++) o['k' + i] = i; var onLoginRequest = function (c) { executeStep(1); };",
+      application: { name: 'A', steps: [{ options: [{ idp: 'LOCAL', authenticator: 'BasicAuthenticator' }] }] },
+    });
+    expect(await main(['simulate', path, '--json'])).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ outcome: 'error', error: { code: expect.stringMatching(/^(MEMORY_LIMIT|TIMEOUT)$/) } });
+  }, 60_000);
+
   it('treats a file that is not JSON as invalid', async () => {
     expect(await main(['simulate', tempScenario('{ nope'), '--json'])).toBe(1);
     expect(JSON.parse(out)).toMatchObject({ error: { code: 'SCENARIO_INVALID' } });
@@ -79,8 +88,8 @@ describe('authscript test', () => {
       expect: { outcome: 'success' },
     });
     expect(await main(['test', path])).toBe(1);
-    expect(out).toContain('outcome: expected "success", got "fail"');
-    expect(out).toContain('LOCAL_ACCOUNT_REQUIRED');
-    expect(out.trim().split('\n').at(-1)).toBe('0 passed, 1 failed');
+    expect(err).toContain('outcome: expected "success", got "fail"');
+    expect(err).toContain('LOCAL_ACCOUNT_REQUIRED');
+    expect(out.trim().split('\n')).toEqual([expect.stringMatching(/^FAIL .*x\.scenario\.json$/), '0 passed, 1 failed']);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * `authscript test [paths...]`: finds *.scenario.json files (the paths, or the files in the
  * folders given; the current folder by default), simulates each in supervised child processes,
- * checks its `expect`, prints one line per scenario and a closing line `N passed, N failed`, and
- * exits 1 when any failed.
+ * checks its `expect`, prints one line per scenario and a closing line `N passed, N failed` on
+ * stdout (what failed, and why, on stderr), and exits 1 when any failed.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -50,8 +50,10 @@ export function testCommand(program: Command, setExit: (code: number) => void): 
         for (const r of results) {
           if (r.ok) passed++;
           else failed++;
-          process.stdout.write(`${r.ok ? 'PASS' : 'FAIL'} ${relative(process.cwd(), r.file) || r.file}${r.name ? ` (${r.name})` : ''}\n`);
-          for (const line of r.details) process.stdout.write(`     ${line}\n`);
+          // stdout: exactly one line per scenario and the closing line; the why goes to stderr.
+          const label = `${relative(process.cwd(), r.file) || r.file}${r.name ? ` (${r.name})` : ''}`;
+          process.stdout.write(`${r.ok ? 'PASS' : 'FAIL'} ${label}\n`);
+          if (r.details.length > 0) process.stderr.write(`${r.ok ? 'PASS' : 'FAIL'} ${label}\n${r.details.map((l) => `     ${l}\n`).join('')}`);
         }
       } finally {
         await pool.stop();
