@@ -7,6 +7,29 @@
 
 /** Wrapper proxy -> WSO2 class name, for logging and `[object X]`. */
 const HOST_OBJECT_NAMES = new WeakMap();
+
+/** Traps every host object shares: a script cannot define, re-prototype or seal one. */
+const FIXED_SHAPE = $freeze({
+  defineProperty() {
+    return false;
+  },
+  setPrototypeOf() {
+    return false;
+  },
+  preventExtensions() {
+    return false;
+  },
+});
+
+/**
+ * A host object's proxy, registered under its WSO2 class name.
+ * @param {string} className @param {object} target @param {ProxyHandler<any>} traps
+ */
+function hostProxy(className, target, traps) {
+  const proxy = new $Proxy(target, { ...FIXED_SHAPE, ...traps });
+  HOST_OBJECT_NAMES.set(proxy, className);
+  return proxy;
+}
 /** User wrapper -> its snapshot, so API functions can tell a real user from a look-alike. */
 const USER_SNAPSHOTS = new WeakMap();
 /**
@@ -25,49 +48,35 @@ function hostObject(className, members) {
   const toString = function toString() {
     return `[object ${className}]`;
   };
-  const proxy = new $Proxy(
-    {},
-    {
-      get(_t, key) {
-        if (typeof key !== 'string') return key === $symbolToStringTag ? className : undefined;
-        const m = members[key];
-        if (m !== undefined) return m.get();
-        return key === 'toString' ? toString : null;
-      },
-      set(_t, key, value) {
-        const m = typeof key === 'string' ? members[key] : undefined;
-        if (m !== undefined && m.set !== undefined) m.set(value);
-        return true;
-      },
-      deleteProperty(_t, key) {
-        const m = typeof key === 'string' ? members[key] : undefined;
-        if (m !== undefined && m.remove !== undefined) m.remove();
-        return true;
-      },
-      has(_t, key) {
-        return typeof key === 'string';
-      },
-      ownKeys() {
-        return $ownKeys(members);
-      },
-      getOwnPropertyDescriptor(_t, key) {
-        const m = typeof key === 'string' ? members[key] : undefined;
-        if (m === undefined) return undefined;
-        return { value: m.get(), writable: m.set !== undefined, enumerable: true, configurable: true };
-      },
-      defineProperty() {
-        return false;
-      },
-      setPrototypeOf() {
-        return false;
-      },
-      preventExtensions() {
-        return false;
-      },
+  return hostProxy(className, {}, {
+    get(_t, key) {
+      if (typeof key !== 'string') return key === $symbolToStringTag ? className : undefined;
+      const m = members[key];
+      if (m !== undefined) return m.get();
+      return key === 'toString' ? toString : null;
     },
-  );
-  HOST_OBJECT_NAMES.set(proxy, className);
-  return proxy;
+    set(_t, key, value) {
+      const m = typeof key === 'string' ? members[key] : undefined;
+      if (m !== undefined && m.set !== undefined) m.set(value);
+      return true;
+    },
+    deleteProperty(_t, key) {
+      const m = typeof key === 'string' ? members[key] : undefined;
+      if (m !== undefined && m.remove !== undefined) m.remove();
+      return true;
+    },
+    has(_t, key) {
+      return typeof key === 'string';
+    },
+    ownKeys() {
+      return $ownKeys(members);
+    },
+    getOwnPropertyDescriptor(_t, key) {
+      const m = typeof key === 'string' ? members[key] : undefined;
+      if (m === undefined) return undefined;
+      return { value: m.get(), writable: m.set !== undefined, enumerable: true, configurable: true };
+    },
+  });
 }
 
 /**
@@ -77,45 +86,31 @@ function hostObject(className, members) {
  * @param {((key: string, value: any) => void) | null} write
  */
 function mapObject(className, entries, write) {
-  const proxy = new $Proxy(
-    {},
-    {
-      get(_t, key) {
-        if (typeof key !== 'string') return key === $symbolToStringTag ? className : undefined;
-        const v = entries[key];
-        return v === undefined ? null : v;
-      },
-      set(_t, key, value) {
-        if (typeof key === 'string' && write !== null) write(key, value);
-        return true;
-      },
-      deleteProperty(_t, key) {
-        if (typeof key === 'string' && write !== null) write(key, null);
-        return true;
-      },
-      has(_t, key) {
-        return typeof key === 'string' && entries[key] !== undefined;
-      },
-      ownKeys() {
-        return $ownKeys(entries);
-      },
-      getOwnPropertyDescriptor(_t, key) {
-        if (typeof key !== 'string' || entries[key] === undefined) return undefined;
-        return { value: entries[key], writable: write !== null, enumerable: true, configurable: true };
-      },
-      defineProperty() {
-        return false;
-      },
-      setPrototypeOf() {
-        return false;
-      },
-      preventExtensions() {
-        return false;
-      },
+  return hostProxy(className, {}, {
+    get(_t, key) {
+      if (typeof key !== 'string') return key === $symbolToStringTag ? className : undefined;
+      const v = entries[key];
+      return v === undefined ? null : v;
     },
-  );
-  HOST_OBJECT_NAMES.set(proxy, className);
-  return proxy;
+    set(_t, key, value) {
+      if (typeof key === 'string' && write !== null) write(key, value);
+      return true;
+    },
+    deleteProperty(_t, key) {
+      if (typeof key === 'string' && write !== null) write(key, null);
+      return true;
+    },
+    has(_t, key) {
+      return typeof key === 'string' && entries[key] !== undefined;
+    },
+    ownKeys() {
+      return $ownKeys(entries);
+    },
+    getOwnPropertyDescriptor(_t, key) {
+      if (typeof key !== 'string' || entries[key] === undefined) return undefined;
+      return { value: entries[key], writable: write !== null, enumerable: true, configurable: true };
+    },
+  });
 }
 
 /** A member built on first read: most scripts touch only a few members of each object. @param {() => any} build */
@@ -339,7 +334,7 @@ function stepsObject() {
   const s = current().stepState;
   const count = s.app.steps.length;
   const cache = bag();
-  const proxy = new $Proxy([], {
+  return hostProxy('JsSteps', [], {
     get(t, key) {
       if (key === 'length') return count + 1; // index 0 is unused, as in WSO2
       if (typeof key !== 'string') return Reflect.get(t, key);
@@ -353,12 +348,7 @@ function stepsObject() {
     deleteProperty() {
       return true;
     },
-    defineProperty() {
-      return false;
-    },
   });
-  HOST_OBJECT_NAMES.set(proxy, 'JsSteps');
-  return proxy;
 }
 
 /** @param {any} request */

@@ -222,6 +222,7 @@ function getSecretByName(name) {
 }
 
 /** `secrets.name` is `getSecretByName('name')`, as WSO2's secrets proxy. */
+// Not a hostProxy: it is a global, so the prelude's final freeze must be able to seal it.
 const secrets = new $Proxy(bag(), {
   get(_t, key) {
     return typeof key === 'string' ? getSecretByName(key) : undefined;
