@@ -3,6 +3,7 @@
  * them into commander and turns thrown errors into a message and an exit code.
  */
 import { Command, CommanderError } from 'commander';
+import { lintCommand } from './commands/lint.js';
 import { replayCommand } from './commands/replay.js';
 import { schemaCommand } from './commands/schema.js';
 import { simulateCommand } from './commands/simulate.js';
@@ -18,6 +19,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = code;
   };
   simulateCommand(program, setExit);
+  lintCommand(program, setExit);
   testCommand(program, setExit);
   replayCommand(program, setExit);
   schemaCommand(program);
