@@ -10,7 +10,7 @@ import type { Node, ScriptModel } from '../script-model.js';
 
 type Fn = acorn.FunctionExpression | acorn.ArrowFunctionExpression | acorn.FunctionDeclaration | acorn.AnonymousFunctionDeclaration;
 
-function localsOf(fn: Fn): Set<string> {
+function collectLocals(fn: Fn): Set<string> {
   const names = new Set<string>();
   for (const p of fn.params) if (p.type === 'Identifier') names.add(p.name);
   const body = fn.body;
@@ -31,6 +31,13 @@ function localsOf(fn: Fn): Set<string> {
 export function checkClosures(model: ScriptModel): Diagnostic[] {
   const out: Diagnostic[] = [];
   const reported = new Set<string>();
+  // Each function's locals are collected once: identifiers ask for the same functions again and again.
+  const cache = new Map<Fn, Set<string>>();
+  const localsOf = (fn: Fn): Set<string> => {
+    let names = cache.get(fn);
+    if (names === undefined) cache.set(fn, (names = collectLocals(fn)));
+    return names;
+  };
   walk.fullAncestor(model.ast, (raw, _s, ancestors) => {
     const node = raw as Node;
     if (node.type !== 'Identifier') return;
