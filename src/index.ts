@@ -13,3 +13,7 @@ export { MemoryStore } from './store/memory-store.js';
 export type { Store, FlowRecord, LocalUser } from './store/types.js';
 export { SimulatedAuthenticator } from './authenticators/simulated.js';
 export { ConnectionSchema, type Connection } from './provisioning/connection.js';
+export { analyze, type AnalysisContext } from './analysis/analyze.js';
+export { lint, type LintOptions, type LintResult } from './analysis/lint.js';
+export { explore, type Exploration, type FlowGraph, type GraphNode, type GraphEdge, type Conflict } from './analysis/explore.js';
+export { DiagnosticSchema, type Diagnostic } from './analysis/diagnostic.js';
