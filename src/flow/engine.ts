@@ -28,7 +28,7 @@ import { provision, type HookFailure, type ProvisionAnswers, type ProvisioningHo
 import type { UserStore } from '../provisioning/user-stores.js';
 import type { FlowRecord, FlowWaiting, Store } from '../store/types.js';
 import { FlowError } from './flow-error.js';
-import { answerRead } from './host-reads.js';
+import { answerRead, answerReadSync } from './host-reads.js';
 import { applyCommand } from './apply-command.js';
 import type { AsyncOutcome } from './outbound-http.js';
 
@@ -373,6 +373,7 @@ export class FlowEngine {
           emittedLogs: flow.emittedLogs,
         },
         usedScriptMs: flow.usedScriptMs,
+        host: (call) => answerReadSync(flow, call, this.options.store) ?? { kind: 'pending' },
       });
       flow.scriptVersion = result.scriptVersion;
       flow.usedScriptMs += result.stats.wallMs;

@@ -48,6 +48,20 @@ export async function answerRead(flow: FlowRecord, call: HostCall, store: Store,
   return value(await reads[name](parsed.data as never));
 }
 
+/**
+ * The reads a store can answer without waiting (role and group checks, the most common), or null:
+ * the run then suspends and the engine answers through answerRead. The answer is the same either
+ * way, and journaled either way.
+ */
+export function answerReadSync(flow: FlowRecord, call: HostCall, store: Store): HostAnswer | null {
+  if (store.getUserSync === undefined || (call.call !== 'getRolesOfUser' && call.call !== 'getGroupsOfUser')) return null;
+  const parsed = UserKey.safeParse(call.args);
+  if (!parsed.success) return value(null);
+  const key = parsed.data;
+  const user = key.tenantDomain === flow.application.tenantDomain ? store.getUserSync(flow.tenant, key.userStoreDomain ?? 'PRIMARY', key.username) : null;
+  return value(call.call === 'getRolesOfUser' ? (user?.roles ?? []) : (user?.groups ?? []));
+}
+
 type ReadHandlers = { [K in keyof ReadArgs]: (args: ReadArgs[K]) => Promise<Json> };
 
 class Reads implements ReadHandlers {

@@ -35,6 +35,10 @@ export class MemoryStore implements Store {
   private readonly sessions = new Map<string, UserSession>();
 
   async getUser(tenant: string, userStoreDomain: string, username: string): Promise<LocalUser | null> {
+    return this.getUserSync(tenant, userStoreDomain, username);
+  }
+
+  getUserSync(tenant: string, userStoreDomain: string, username: string): LocalUser | null {
     const id = this.byName.get(userKey(tenant, userStoreDomain, username));
     return id === undefined ? null : copy(this.users.get(id)!);
   }

@@ -179,6 +179,11 @@ export class DuplicateUserError extends Error {
 
 export interface UserRepository {
   getUser(tenant: string, userStoreDomain: string, username: string): Promise<LocalUser | null>;
+  /**
+   * The same, without waiting, for stores that need no I/O for it (in memory, SQLite): the flow
+   * engine then answers a script's role and group checks inside the run instead of suspending it.
+   */
+  getUserSync?(tenant: string, userStoreDomain: string, username: string): LocalUser | null;
   getUserById(tenant: string, id: string): Promise<LocalUser | null>;
   /** Users whose claim has exactly this value. */
   findUsersByClaim(tenant: string, claim: string, value: string): Promise<LocalUser[]>;
