@@ -354,7 +354,9 @@ function isMemberOfAnyOfGroups(user, groups) {
   const wanted = nameList(groups, 'isMemberOfAnyOfGroups');
   if (s === null || wanted.length === 0) return false;
   if (s.federated) {
-    // A federated user's groups come from the IdP's groups claim, comma-separated.
+    // A federated user's groups come from the IdP's groups claim (the connection's groupsClaim):
+    // the host resolved them into the user; a bare claim is the fallback.
+    if (s.groups.length > 0) return anyOf(s.groups, wanted);
     const raw = s.remoteClaims.groups ?? s.localClaims['http://wso2.org/claims/groups'];
     return typeof raw === 'string' && anyOf(raw.split(','), wanted);
   }

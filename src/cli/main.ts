@@ -7,6 +7,7 @@ import { lintCommand } from './commands/lint.js';
 import { replayCommand } from './commands/replay.js';
 import { schemaCommand } from './commands/schema.js';
 import { simulateCommand } from './commands/simulate.js';
+import { templatesCommand } from './commands/templates.js';
 import { testCommand } from './commands/test.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   testCommand(program, setExit);
   replayCommand(program, setExit);
   schemaCommand(program);
+  templatesCommand(program, setExit);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

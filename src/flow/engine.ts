@@ -24,7 +24,7 @@ import type { RunRequest, RunResult } from '../../runtime/host/sandbox.js';
 import { localSnapshot } from '../authenticators/simulated.js';
 import type { StepAuthenticator, StepOutcome } from '../authenticators/types.js';
 import { ConnectionSchema, type Connection, type ConnectionInput } from '../provisioning/connection.js';
-import { provision, type HookFailure, type ProvisionAnswers, type ProvisioningHooks } from '../provisioning/provision.js';
+import { provision, remoteClaimStrings, type HookFailure, type ProvisionAnswers, type ProvisioningHooks } from '../provisioning/provision.js';
 import type { UserStore } from '../provisioning/user-stores.js';
 import type { FlowRecord, FlowWaiting, Store } from '../store/types.js';
 import { FlowError } from './flow-error.js';
@@ -259,7 +259,7 @@ export class FlowEngine {
         if (result.action !== null) {
           flow.provisioned.push({ username: result.user.username, userStoreDomain: result.user.userStoreDomain, idp, action: result.action });
         }
-        const remote = Object.fromEntries(Object.entries(claims).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
+        const remote = remoteClaimStrings(claims);
         return { ...base, outcome: 'success', subject: localSnapshot(result.user, flow.application.tenantDomain, idp, remote), reason: null };
       }
       case 'prompt':

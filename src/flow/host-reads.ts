@@ -59,7 +59,18 @@ export function answerReadSync(flow: FlowRecord, call: HostCall, store: Store): 
   if (!parsed.success) return value(null);
   const key = parsed.data;
   const user = key.tenantDomain === flow.application.tenantDomain ? store.getUserSync(flow.tenant, key.userStoreDomain ?? 'PRIMARY', key.username) : null;
-  return value(call.call === 'getRolesOfUser' ? (user?.roles ?? []) : (user?.groups ?? []));
+  return value(qualifiedNames(user, call.call === 'getRolesOfUser' ? 'roles' : 'groups'));
+}
+
+/**
+ * A user's roles or groups as membership checks match them: WSO2 qualifies the names of a
+ * secondary store's user with the store (`EMPLOYEES/devs`); the bare name matches too.
+ */
+export function qualifiedNames(user: LocalUser | null, what: 'roles' | 'groups'): string[] {
+  if (user === null) return [];
+  const names = user[what];
+  if (user.userStoreDomain === 'PRIMARY') return [...names];
+  return [...new Set([...names, ...names.filter((n) => !n.includes('/')).map((n) => `${user.userStoreDomain}/${n}`)])];
 }
 
 type ReadHandlers = { [K in keyof ReadArgs]: (args: ReadArgs[K]) => Promise<Json> };
@@ -78,11 +89,11 @@ class Reads implements ReadHandlers {
   }
 
   async getRolesOfUser(key: ReadArgs['getRolesOfUser']): Promise<Json> {
-    return (await this.localUser(key))?.roles ?? [];
+    return qualifiedNames(await this.localUser(key), 'roles');
   }
 
   async getGroupsOfUser(key: ReadArgs['getGroupsOfUser']): Promise<Json> {
-    return (await this.localUser(key))?.groups ?? [];
+    return qualifiedNames(await this.localUser(key), 'groups');
   }
 
   /** The local user a federated account (idp, subject) is associated with. */

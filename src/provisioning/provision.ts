@@ -184,7 +184,7 @@ export async function provision(req: ProvisionRequest, store: Store): Promise<Pr
   }
   const chosen = needs.username && answers?.username ? answers.username : suggested;
   const place = jit.userStore === 'AS_IN_USERNAME' ? splitUsername(chosen) : { userStoreDomain: jit.userStore.toUpperCase(), username: chosen };
-  let account: HookUser = { username: place.username, userStoreDomain: place.userStoreDomain, claims: mapClaims(connection, req.claims), roles: mappedRoles(connection, req.claims), groups: [] };
+  let account: HookUser = { username: place.username, userStoreDomain: place.userStoreDomain, claims: mapClaims(connection, req.claims), roles: mappedRoles(connection, req.claims), groups: remoteGroups(connection, req.claims) };
   if (req.hooks !== undefined) {
     const decided = await req.hooks.beforeCreate({ idp: connection.name, subject: req.subject, remoteClaims: remoteClaimStrings(req.claims), user: structuredClone(account) });
     if (decided.kind === 'denied') return { kind: 'refused', code: 'PROVISIONING_DENIED', message: decided.reason };
@@ -257,7 +257,11 @@ async function sync(req: ProvisionRequest, user: LocalUser, store: Store): Promi
   const incoming = mapClaims(req.connection, req.claims);
   const claims = mode === 'override' ? { ...user.claims, ...incoming } : { ...incoming, ...user.claims };
   const roles = [...new Set([...user.roles, ...mappedRoles(req.connection, req.claims)])];
-  const changed = JSON.stringify(claims) !== JSON.stringify(user.claims) || roles.length !== user.roles.length;
+  // The IdP owns the groups it asserts: override takes them as they are now, preserve-local adds.
+  const asserted = remoteGroups(req.connection, req.claims);
+  const groups = mode === 'override' ? asserted : [...new Set([...user.groups, ...asserted])];
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const changed = JSON.stringify(claims) !== JSON.stringify(user.claims) || !same(roles, user.roles) || !same(groups, user.groups);
   if (!changed) return { kind: 'local', user, action: null };
-  return { kind: 'local', user: await store.updateUser(req.tenant, user.id, { claims, roles }), action: 'updated' };
+  return { kind: 'local', user: await store.updateUser(req.tenant, user.id, { claims, roles, groups }), action: 'updated' };
 }
