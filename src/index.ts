@@ -17,3 +17,4 @@ export { analyze, type AnalysisContext } from './analysis/analyze.js';
 export { lint, type LintOptions, type LintResult } from './analysis/lint.js';
 export { explore, type Exploration, type FlowGraph, type GraphNode, type GraphEdge, type Conflict } from './analysis/explore.js';
 export { DiagnosticSchema, type Diagnostic } from './analysis/diagnostic.js';
+export { loadTemplates } from './templates/catalog.js';
