@@ -4,6 +4,8 @@
  * to api.d.ts.
  */
 
+import { SECOND_FACTORS } from '../authenticators/types.js';
+
 export interface ApiFunction {
   readonly min: number;
   readonly max: number;
@@ -99,17 +101,8 @@ export const STANDARD_GLOBALS: ReadonlySet<string> = new Set([
 /** The entry points a script defines for WSO2 (and authscript's JIT hooks). */
 export const ENTRY_POINTS = ['onLoginRequest', 'onProvisioningRequest', 'onUserProvisioned'];
 
-/** Authenticators that need a local account (second factors). */
-export const LOCAL_ACCOUNT_AUTHENTICATORS: ReadonlySet<string> = new Set([
-  'totp',
-  'email-otp-authenticator',
-  'sms-otp-authenticator',
-  'FIDOAuthenticator',
-  'MagicLinkAuthenticator',
-  'iproov',
-  'DuoAuthenticator',
-  'push-notification-authenticator',
-]);
+/** Authenticators that need a local account: the authenticators' own list, so the two cannot drift. */
+export const LOCAL_ACCOUNT_AUTHENTICATORS: ReadonlySet<string> = SECOND_FACTORS;
 
 export function isKnownGlobal(name: string): boolean {
   return name in API_FUNCTIONS || name in API_OBJECTS || RESTRICTED.includes(name) || STANDARD_GLOBALS.has(name) || ENTRY_POINTS.includes(name);
