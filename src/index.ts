@@ -18,3 +18,6 @@ export { lint, type LintOptions, type LintResult } from './analysis/lint.js';
 export { explore, type Exploration, type FlowGraph, type GraphNode, type GraphEdge, type Conflict } from './analysis/explore.js';
 export { DiagnosticSchema, type Diagnostic } from './analysis/diagnostic.js';
 export { loadTemplates } from './templates/catalog.js';
+export { SqlStore } from './store/sql/sql-store.js';
+export { openSqliteStore } from './store/sql/sqlite.js';
+export { openPostgresStore } from './store/sql/postgres.js';
