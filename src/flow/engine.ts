@@ -318,18 +318,28 @@ export class FlowEngine {
     return jobs.length;
   }
 
+  /**
+   * One run of the flow's pinned script (with its libraries) against its journal; the time it
+   * took counts against the flow's script budget.
+   */
+  private runScript(flow: FlowRecord, input: Pick<RunRequest['input'], 'appliedCommands' | 'emittedLogs' | 'hook'>, host?: RunRequest['host']): RunResult {
+    const result = this.options.runner.run({
+      tenant: flow.tenant,
+      source: flow.scriptSource,
+      ...(flow.libraries === undefined ? {} : { libraries: flow.libraries }),
+      ...(flow.scriptVersion === '' ? {} : { version: flow.scriptVersion }),
+      input: { application: flow.application, request: flow.request, journal: flow.journal, ...input },
+      usedScriptMs: flow.usedScriptMs,
+      ...(host === undefined ? {} : { host }),
+    });
+    flow.usedScriptMs += result.stats.wallMs;
+    return result;
+  }
+
   /** The script's provisioning hooks, each a run of the sandbox in hook mode. */
   private hooksFor(flow: FlowRecord): ProvisioningHooks {
     const runHook = (name: 'onProvisioningRequest' | 'onUserProvisioned', request: Record<string, Json>) => {
-      const result = this.options.runner.run({
-        tenant: flow.tenant,
-        source: flow.scriptSource,
-        ...(flow.libraries === undefined ? {} : { libraries: flow.libraries }),
-        ...(flow.scriptVersion === '' ? {} : { version: flow.scriptVersion }),
-        input: { application: flow.application, request: flow.request, journal: flow.journal, appliedCommands: [], emittedLogs: 0, hook: { name, request } },
-        usedScriptMs: flow.usedScriptMs,
-      });
-      flow.usedScriptMs += result.stats.wallMs;
+      const result = this.runScript(flow, { appliedCommands: [], emittedLogs: 0, hook: { name, request } });
       flow.logs.push(...result.newLogs); // a hook's lines are its own: not counted in emittedLogs
       return result.outcome;
     };
@@ -360,23 +370,12 @@ export class FlowEngine {
   /** Runs the script until the flow waits for the outside world or ends. */
   private async drive(flow: FlowRecord): Promise<void> {
     for (let i = 0; i < MAX_RUNS_PER_CALL; i++) {
-      const result = this.options.runner.run({
-        tenant: flow.tenant,
-        source: flow.scriptSource,
-        ...(flow.libraries === undefined ? {} : { libraries: flow.libraries }),
-        ...(flow.scriptVersion === '' ? {} : { version: flow.scriptVersion }),
-        input: {
-          application: flow.application,
-          request: flow.request,
-          journal: flow.journal,
-          appliedCommands: flow.appliedCommands,
-          emittedLogs: flow.emittedLogs,
-        },
-        usedScriptMs: flow.usedScriptMs,
-        host: (call) => answerReadSync(flow, call, this.options.store) ?? { kind: 'pending' },
-      });
+      const result = this.runScript(
+        flow,
+        { appliedCommands: flow.appliedCommands, emittedLogs: flow.emittedLogs },
+        (call) => answerReadSync(flow, call, this.options.store) ?? { kind: 'pending' },
+      );
       flow.scriptVersion = result.scriptVersion;
-      flow.usedScriptMs += result.stats.wallMs;
       flow.journal.push(...result.newEvents);
       flow.logs.push(...result.newLogs);
       flow.emittedLogs += result.newLogs.length;
