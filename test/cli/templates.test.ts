@@ -1,25 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { TemplateSchema } from '../../src/templates/template-schema.js';
+import { captureOutput } from '../_support/cli-output.js';
 
-let out = '';
-let err = '';
+const io = captureOutput();
 
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+
 
 const SCRIPT = readFileSync(new URL('../../templates/skip-mfa-external-connections/script.js', import.meta.url), 'utf8');
 
 describe('authscript templates', () => {
   it('lists the packaged templates: one line each with id, category and title', async () => {
     expect(await main(['templates', 'list'])).toBe(0);
-    const lines = out.trimEnd().split('\n');
+    const lines = io.out.trimEnd().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(18);
     expect(lines.find((l) => l.startsWith('skip-mfa-external-connections '))).toMatch(/^skip-mfa-external-connections\s+adaptive-mfa\s+Skip MFA for external connections$/);
     expect(lines[0]).toMatch(/\saccess-control\s/);
@@ -27,7 +21,7 @@ describe('authscript templates', () => {
 
   it('lists the templates as JSON, without their scripts', async () => {
     expect(await main(['templates', 'list', '--json'])).toBe(0);
-    const list = JSON.parse(out) as Record<string, unknown>[];
+    const list = JSON.parse(io.out) as Record<string, unknown>[];
     expect(list.length).toBeGreaterThanOrEqual(18);
     for (const t of list) {
       expect(t).not.toHaveProperty('script');
@@ -38,21 +32,21 @@ describe('authscript templates', () => {
 
   it('shows a template: metadata, parameters, steps and the script', async () => {
     expect(await main(['templates', 'show', 'ip-based-step-up'])).toBe(0);
-    expect(out).toContain('ip-based-step-up: IP-based MFA (IPv4 and IPv6)');
-    expect(out).toContain('category: adaptive-mfa');
-    expect(out).toContain('corpNetwork: cidr[] = ["192.168.1.0/24","10.100.0.0/16","2001:db8:1234::/48"]');
-    expect(out).toContain('2. Second factor: TOTP (an authenticator app): LOCAL/totp');
-    expect(out).toContain('var onLoginRequest = function (context) {');
+    expect(io.out).toContain('ip-based-step-up: IP-based MFA (IPv4 and IPv6)');
+    expect(io.out).toContain('category: adaptive-mfa');
+    expect(io.out).toContain('corpNetwork: cidr[] = ["192.168.1.0/24","10.100.0.0/16","2001:db8:1234::/48"]');
+    expect(io.out).toContain('2. Second factor: TOTP (an authenticator app): LOCAL/totp');
+    expect(io.out).toContain('var onLoginRequest = function (context) {');
   });
 
   it('shows a template as JSON, with its script', async () => {
     expect(await main(['templates', 'show', 'skip-mfa-external-connections', '--json'])).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ id: 'skip-mfa-external-connections', category: 'adaptive-mfa', script: SCRIPT, parameters: [{ name: 'connectionsRequiringMfa', type: 'connection[]', default: [] }] });
+    expect(JSON.parse(io.out)).toMatchObject({ id: 'skip-mfa-external-connections', category: 'adaptive-mfa', script: SCRIPT, parameters: [{ name: 'connectionsRequiringMfa', type: 'connection[]', default: [] }] });
   });
 
   it('exits 1 for an unknown id, suggesting the closest ones', async () => {
     expect(await main(['templates', 'show', 'ip-based'])).toBe(1);
-    expect(out).toBe('');
-    expect(err).toContain('no template "ip-based" (did you mean ip-based-step-up?)');
+    expect(io.out).toBe('');
+    expect(io.err).toContain('no template "ip-based" (did you mean ip-based-step-up?)');
   });
 });
