@@ -4,7 +4,6 @@
  * the script function (a reference inside the same isolate); never an ivm object or a host value.
  * Any timeout, memory breach or fault disposes the isolate; the sandbox builds a new one.
  */
-import v8 from 'node:v8';
 import ivm from 'isolated-vm';
 import { HostCallSchema, type HostCall, type HostAnswer, type Limits, type RunError } from '../protocol.js';
 import { libraryFilename, preludeSource, SCRIPT_FILENAME, wrapLibrary, wrapScript } from './guest-source.js';
@@ -27,22 +26,6 @@ const SETUP_TIMEOUT_MS = 5000;
 const HEAP_CHECK_AFTER_MS = 0.25;
 
 /** The version of a script on its own: its content hash. With libraries, see libraries.ts flowVersion. */
-/**
- * isolated-vm sizes a tenant isolate's young generation from its heap limit: about 1.4 MB at
- * 64 MiB, so one run in ~50 paid for a scavenge (the runtime's p99). Letting the semi-spaces grow
- * to 16 MiB (Node's own default for its main isolate) brought the p99 from ~300 to ~150 µs in
- * `npm run bench`, with no change in the memory of an idle tenant: they grow only under load. The
- * flag is process-wide and read when an isolate is created, so it is set once, before the first.
- */
-const MAX_SEMI_SPACE_MB = 16;
-let heapsConfigured = false;
-
-function configureIsolateHeaps(): void {
-  if (heapsConfigured) return;
-  v8.setFlagsFromString(`--max-semi-space-size=${MAX_SEMI_SPACE_MB}`);
-  heapsConfigured = true;
-}
-
 export function scriptVersion(source: string): string {
   return sha256Version(source);
 }
@@ -67,7 +50,6 @@ export class TenantIsolate {
     private readonly maxScripts = 64,
     private readonly maxLibraries = 256,
   ) {
-    configureIsolateHeaps();
     this.isolate = new ivm.Isolate({ memoryLimit: limits.heapMb });
     try {
       this.context = this.isolate.createContextSync();
