@@ -136,6 +136,8 @@ export class FlowEngine {
       provisioned: [],
       effects: [],
       result: null,
+      authState: {},
+      receipts: [],
       createdAt: now,
       updatedAt: now,
     };

@@ -133,6 +133,20 @@ export const FlowResultSchema = z
   })
   .strict();
 
+/** What an interaction sent under an idempotency key answered. */
+export const FlowReceiptSchema = z
+  .object({
+    key: z.string(),
+    /** A hash of the interaction: the same key with another interaction is refused. */
+    fingerprint: z.string(),
+    revision: z.number().int().nonnegative(),
+    status: z.enum(['waiting', 'success', 'fail', 'error']),
+    waiting: FlowWaitingSchema.nullable(),
+    result: FlowResultSchema.nullable(),
+  })
+  .strict();
+export type FlowReceipt = z.infer<typeof FlowReceiptSchema>;
+
 /** A login flow: pinned script version, request snapshot, journal, and what it has produced so far. */
 export const FlowRecordSchema = z
   .object({
@@ -163,6 +177,18 @@ export const FlowRecordSchema = z
     /** Every effect applied, in order: the script's commands and the authenticators' (TOTP enrolment, ...). */
     effects: z.array(z.record(z.string(), JsonSchema)),
     result: FlowResultSchema.nullable(),
+    /**
+     * What the authenticators keep between a step's challenge and its answer (an email OTP's
+     * hashed code and attempts, a TOTP enrolment's pending secret), by `step:authenticator`.
+     * Saved with the flow, so a challenge and the flow never disagree.
+     */
+    authState: z.record(z.string(), JsonSchema).default({}),
+    /**
+     * The interactions the flow was advanced with under an idempotency key, and what they
+     * answered: a retried key answers the same, and the receipt is saved with the flow it
+     * advanced (so an acknowledged interaction is never lost nor applied twice).
+     */
+    receipts: z.array(FlowReceiptSchema).default([]),
     createdAt: z.number(),
     updatedAt: z.number(),
   })

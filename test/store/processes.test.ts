@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
+import { MIGRATION_NAMES } from '../../src/store/sql/migrations/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../../runtime/host/sandbox.js';
 import { SimulatedAuthenticator } from '../../src/authenticators/simulated.js';
@@ -68,9 +69,9 @@ for (const dialect of SQL_DIALECTS) {
       const startAt = String(Date.now() + 2000);
       const opened = await Promise.all(Array.from({ length: 4 }, () => child<{ migrations: { migrationName: string; status: string }[] }>('open', dialect, db.target!, startAt)));
       const ran = opened.flatMap((o) => o.migrations);
-      expect(ran).toEqual([{ migrationName: '0001-initial', direction: 'Up', status: 'Success' }]);
+      expect(ran).toEqual(MIGRATION_NAMES.map((migrationName) => ({ migrationName, direction: 'Up', status: 'Success' })));
       const recorded = await sql<{ name: string }>`select name from kysely_migration`.execute(db.raw!);
-      expect(recorded.rows.map((r) => r.name)).toEqual(['0001-initial']);
+      expect(recorded.rows.map((r) => r.name)).toEqual(MIGRATION_NAMES);
     });
 
     it('any process can resume any flow: started on one store instance, finished on another', async () => {

@@ -36,15 +36,15 @@ export class CorruptRowError extends Error {
 }
 
 /** Where a row came from, for errors. */
-interface RowRef {
+export interface RowRef {
   readonly table: string;
   readonly row: string;
 }
 
-const json = (value: unknown): string => JSON.stringify(value);
+export const json = (value: unknown): string => JSON.stringify(value);
 
 /** Parses a JSON column; the error names the column but never quotes its content (it may hold personal data). */
-function fromJson(ref: RowRef, column: string, text: unknown): unknown {
+export function fromJson(ref: RowRef, column: string, text: unknown): unknown {
   if (typeof text !== 'string') throw new CorruptRowError(ref.table, ref.row, `column ${column} holds ${describe(text)}, not JSON text`);
   try {
     return JSON.parse(text);
@@ -58,18 +58,18 @@ function fromJsonOrNull(ref: RowRef, column: string, text: unknown): unknown {
 }
 
 /** 0/1 to a boolean; anything else is left for the schema to refuse. */
-function fromFlag(value: unknown): unknown {
+export function fromFlag(value: unknown): unknown {
   return value === 1 ? true : value === 0 ? false : value;
 }
 
-const toFlag = (value: boolean): number => (value ? 1 : 0);
+export const toFlag = (value: boolean): number => (value ? 1 : 0);
 
 function describe(value: unknown): string {
   return value === null ? 'null' : typeof value;
 }
 
 /** Validates an assembled record; the error lists each invalid field by its path. */
-function validate<S extends z.ZodType>(schema: S, ref: RowRef, record: unknown): z.output<S> {
+export function validate<S extends z.ZodType>(schema: S, ref: RowRef, record: unknown): z.output<S> {
   const parsed = schema.safeParse(record);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.length === 0 ? '(record)' : i.path.join('.')}: ${i.message}`);
@@ -204,6 +204,8 @@ export function flowRow(f: FlowRecord): Insertable<FlowsTable> {
     provisioned: json(f.provisioned),
     effects: json(f.effects),
     result: f.result === null ? null : json(f.result),
+    auth_state: json(f.authState),
+    receipts: json(f.receipts),
     created_at: f.createdAt,
     updated_at: f.updatedAt,
   };
@@ -232,6 +234,9 @@ export function flowFrom(row: Selectable<FlowsTable>): FlowRecord {
     provisioned: fromJson(ref, 'provisioned', row.provisioned),
     effects: fromJson(ref, 'effects', row.effects),
     result: fromJsonOrNull(ref, 'result', row.result),
+    // Flows saved before migration 0002 have neither.
+    authState: row.auth_state === null ? {} : fromJson(ref, 'auth_state', row.auth_state),
+    receipts: row.receipts === null ? [] : fromJson(ref, 'receipts', row.receipts),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });

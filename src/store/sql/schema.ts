@@ -98,6 +98,10 @@ export interface FlowsTable {
   provisioned: string;
   effects: string;
   result: string | null;
+  /** JSON Record<string, Json>; null in flows saved before migration 0002. */
+  auth_state: string | null;
+  /** JSON FlowReceipt[]; null in flows saved before migration 0002. */
+  receipts: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -129,6 +133,80 @@ export interface ProvisioningJobsTable {
   created_at: number;
 }
 
+export interface TenantsTable {
+  id: string;
+  name: string;
+  domain: string;
+  created_at: number;
+}
+
+export interface CredentialsTable {
+  id: string;
+  tenant: string;
+  kind: string;
+  name: string;
+  secret_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface ApplicationsTable {
+  seq: Generated<number>;
+  tenant: string;
+  id: string;
+  name: string;
+  /** JSON StepConfig[]. */
+  steps: string;
+  subject_step: number | null;
+  attribute_step: number | null;
+  script_enabled: Flag;
+  draft_source: string;
+  draft_updated_at: number;
+  draft_updated_by: string;
+  published_version: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ScriptVersionsTable {
+  tenant: string;
+  app_id: string;
+  number: number;
+  hash: string;
+  source: string;
+  author: string;
+  message: string;
+  created_at: number;
+}
+
+export interface ConnectionsTable {
+  seq: Generated<number>;
+  tenant: string;
+  name: string;
+  /** JSON ConnectionRecord. */
+  record: string;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  id: string;
+  tenant: string;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  /** JSON Record<string, Json>. */
+  details: string;
+}
+
+export interface IdempotencyKeysTable {
+  tenant: string;
+  key: string;
+  fingerprint: string;
+  flow_id: string;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   user_claims: UserClaimsTable;
@@ -137,6 +215,13 @@ export interface Database {
   flows: FlowsTable;
   emails: EmailsTable;
   provisioning_jobs: ProvisioningJobsTable;
+  tenants: TenantsTable;
+  credentials: CredentialsTable;
+  applications: ApplicationsTable;
+  script_versions: ScriptVersionsTable;
+  connections: ConnectionsTable;
+  audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 /** The SQL dialects the store speaks. */

@@ -15,15 +15,12 @@
  * - Opening, migrating and closing are the concern of ./sqlite.ts and ./postgres.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { CompiledQuery, Kysely, MigrationResult, Updateable } from 'kysely';
-import type { z } from 'zod';
+import type { CompiledQuery, Kysely, MigrationResult } from 'kysely';
 import {
   AssociationSchema,
   ConcurrentUpdateError,
-  DuplicateUserError,
   EmailSchema,
   FlowRecordSchema,
-  LocalUserSchema,
   ProvisioningJobSchema,
   UserSessionSchema,
   type Association,
@@ -41,7 +38,6 @@ import {
   associationFrom,
   associationRow,
   claimLookup,
-  claimRows,
   domainKey,
   emailFrom,
   emailRow,
@@ -52,14 +48,14 @@ import {
   sessionFrom,
   sessionRow,
   userFrom,
-  userRow,
 } from './rows.js';
 import type { Database, SqlDialect, UsersTable } from './schema.js';
+import { SqlAdminStore } from './admin-store.js';
+import { check, checkText } from './record-checks.js';
+import { insertUser, patchUser } from './user-writes.js';
 
-/** A record the store refuses to write, because it could not be read back. */
-export class InvalidRecordError extends Error {
-  override readonly name = 'InvalidRecordError';
-}
+export { InvalidRecordError } from './record-checks.js';
+export { UserNotFoundError } from './user-writes.js';
 
 export interface SqlStoreOptions {
   readonly db: Kysely<Database>;
@@ -75,40 +71,19 @@ export interface SqlStoreOptions {
 
 const copy = <T>(v: T): T => structuredClone(v);
 
-/** Throws an InvalidRecordError listing the invalid fields of a record about to be written. */
-function check(schema: z.ZodType, what: string, record: unknown): void {
-  const parsed = schema.safeParse(record);
-  if (parsed.success) return;
-  const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.length === 0 ? '(record)' : i.path.join('.')}: ${i.message}`);
-  throw new InvalidRecordError(`refusing to store ${what}: ${issues.join('; ')}`);
-}
-
-/** A NUL, or half of a surrogate pair: what PostgreSQL refuses, or both drivers silently replace, in text. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/**
- * Throws an InvalidRecordError when a plain text column would not read back as written. (JSON
- * columns need no check: JSON.stringify escapes such characters.)
- */
-function checkText(what: string, row: Readonly<Record<string, unknown>>, columns: readonly string[]): void {
-  for (const column of columns) {
-    const value = row[column];
-    if (typeof value === 'string' && UNSTORABLE.test(value)) {
-      throw new InvalidRecordError(`refusing to store ${what}: ${column} holds a NUL character or a lone UTF-16 surrogate, which the database cannot store as text`);
-    }
-  }
-}
-
 export class SqlStore implements Store {
   readonly dialect: SqlDialect;
   /** The migrations this store's open ran, one result each (empty when the database was up to date). */
   readonly migrations: readonly MigrationResult[];
   /** For SQLite only: the flow engine then answers role and group reads inside the script's run. */
   readonly getUserSync?: (tenant: string, userStoreDomain: string, username: string) => LocalUser | null;
+  /** Tenants, applications, script versions, connections, credentials, the audit log. */
+  readonly admin: SqlAdminStore;
   private readonly db: Kysely<Database>;
 
   constructor(options: SqlStoreOptions) {
     this.db = options.db;
+    this.admin = new SqlAdminStore(options.db);
     this.dialect = options.dialect;
     this.migrations = options.migrations ?? [];
     const readSync = options.readSync;
@@ -162,53 +137,11 @@ export class SqlStore implements Store {
   }
 
   async createUser(tenant: string, user: NewLocalUser): Promise<LocalUser> {
-    const created: LocalUser = { ...copy(user), id: randomUUID(), tenant };
-    check(LocalUserSchema, `user ${user.userStoreDomain}/${user.username}`, created);
-    const row = userRow(created);
-    checkText(`user ${user.userStoreDomain}/${user.username}`, row, ['tenant', 'username', 'user_store_domain', 'password_hash', 'totp_secret', 'provisioned_by']);
-    await this.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('users')
-        .values(row)
-        .onConflict((oc) => oc.columns(['tenant', 'domain_key', 'username']).doNothing())
-        .returning('id')
-        .execute();
-      if (inserted.length === 0) throw new DuplicateUserError(`user ${user.userStoreDomain}/${user.username} exists`);
-      const claims = claimRows(tenant, created.id, created.claims);
-      if (claims.length > 0) await trx.insertInto('user_claims').values(claims).execute();
-    });
-    return created;
+    return this.db.transaction().execute((trx) => insertUser(trx, tenant, user));
   }
 
   async updateUser(tenant: string, id: string, patch: UserPatch): Promise<LocalUser> {
-    check(PatchSchema, `a patch of user ${id}`, patch);
-    const set: Updateable<UsersTable> = {};
-    const columns = userRow({ ...emptyUser, ...patch });
-    if (patch.claims !== undefined) set.claims = columns.claims;
-    if (patch.roles !== undefined) set.roles = columns.roles;
-    if (patch.groups !== undefined) set.groups = columns.groups;
-    if (patch.locked !== undefined) set.locked = columns.locked;
-    if (patch.disabled !== undefined) set.disabled = columns.disabled;
-    if (patch.totpSecret !== undefined) set.totp_secret = columns.totp_secret;
-    if (patch.passwordHash !== undefined) set.password_hash = columns.password_hash;
-    checkText(`a patch of user ${id}`, set, ['totp_secret', 'password_hash']);
-    const missing = () => new Error(`no user ${id} in tenant ${tenant}`);
-    if (Object.keys(set).length === 0) {
-      const user = await this.getUserById(tenant, id);
-      if (user === null) throw missing();
-      return user;
-    }
-    return this.db.transaction().execute(async (trx) => {
-      const row = await trx.updateTable('users').set(set).where('id', '=', id).where('tenant', '=', tenant).returningAll().executeTakeFirst();
-      if (row === undefined) throw missing();
-      const user = userFrom(row);
-      if (patch.claims !== undefined) {
-        await trx.deleteFrom('user_claims').where('user_id', '=', id).execute();
-        const claims = claimRows(tenant, id, user.claims);
-        if (claims.length > 0) await trx.insertInto('user_claims').values(claims).execute();
-      }
-      return user;
-    });
+    return this.db.transaction().execute((trx) => patchUser(trx, tenant, id, patch));
   }
 
   async getAssociation(tenant: string, idp: string, subject: string): Promise<Association | null> {
@@ -402,21 +335,3 @@ export class SqlStore implements Store {
 }
 
 const FLOW_TEXT = ['id', 'tenant', 'status', 'script_version', 'script_source'] as const;
-
-const PatchSchema = LocalUserSchema.pick({ claims: true, roles: true, groups: true, locked: true, disabled: true, totpSecret: true, passwordHash: true }).partial();
-
-/** Fills the fields a patch does not carry, so that userRow can encode the ones it does. */
-const emptyUser: LocalUser = {
-  id: '',
-  tenant: '',
-  username: '',
-  userStoreDomain: '',
-  passwordHash: null,
-  roles: [],
-  groups: [],
-  claims: {},
-  totpSecret: null,
-  locked: false,
-  disabled: false,
-  provisionedBy: null,
-};

@@ -12,6 +12,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResult } from 'kysely';
 import type { Database, SqlDialect } from '../schema.js';
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-admin.js';
 
 interface MigrationModule {
   up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
@@ -20,7 +21,11 @@ interface MigrationModule {
 
 const MIGRATIONS: Readonly<Record<string, MigrationModule>> = {
   '0001-initial': m0001,
+  '0002-admin': m0002,
 };
+
+/** The names of the migrations, in the order they run. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
 
 /** The migrations bound to a dialect, for Kysely's Migrator (names sort in order). */
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
