@@ -208,7 +208,7 @@ export async function provision(req: ProvisionRequest, store: Store): Promise<Pr
   };
   let user: LocalUser;
   try {
-    user = await store.createUser(tenant, init);
+    user = await store.createUser(tenant, init, { idp: connection.name, subject: req.subject });
   } catch (e) {
     if (!(e instanceof DuplicateUserError)) throw e;
     // A concurrent first login of the same federated user created it: use that one. Any other
@@ -221,7 +221,6 @@ export async function provision(req: ProvisionRequest, store: Store): Promise<Pr
     await store.associate({ tenant, idp: connection.name, subject: req.subject, userId: existing.id });
     return { kind: 'local', user: existing, action: null };
   }
-  await store.associate({ tenant, idp: connection.name, subject: req.subject, userId: user.id });
   if (req.hooks !== undefined) {
     // The account exists from here on: a failing hook ends this login, and the next login of the
     // same federated user finds the account through its association.

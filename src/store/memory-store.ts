@@ -11,6 +11,7 @@ import {
   type Association,
   type AssociationInput,
   type Email,
+  type FederatedIdentity,
   type ProvisioningJob,
   type FlowRecord,
   type LocalUser,
@@ -52,12 +53,13 @@ export class MemoryStore implements Store {
     return [...this.users.values()].filter((u) => u.tenant === tenant && u.claims[claim] === value).map(copy);
   }
 
-  async createUser(tenant: string, user: NewLocalUser): Promise<LocalUser> {
+  async createUser(tenant: string, user: NewLocalUser, federated?: FederatedIdentity): Promise<LocalUser> {
     const key = userKey(tenant, user.userStoreDomain, user.username);
     if (this.byName.has(key)) throw new DuplicateUserError(`user ${user.userStoreDomain}/${user.username} exists`);
     const created: LocalUser = { ...copy(user), id: randomUUID(), tenant };
     this.users.set(created.id, created);
     this.byName.set(key, created.id);
+    if (federated !== undefined) this.associations.set(assocKey(tenant, federated.idp, federated.subject), { tenant, idp: federated.idp, subject: federated.subject, userId: created.id, locked: false });
     return copy(created);
   }
 

@@ -203,6 +203,12 @@ export class DuplicateUserError extends Error {
   override readonly name = 'DuplicateUserError';
 }
 
+/** A federated identity to associate with a user as it is created. */
+export interface FederatedIdentity {
+  readonly idp: string;
+  readonly subject: string;
+}
+
 export interface UserRepository {
   getUser(tenant: string, userStoreDomain: string, username: string): Promise<LocalUser | null>;
   /**
@@ -213,8 +219,12 @@ export interface UserRepository {
   getUserById(tenant: string, id: string): Promise<LocalUser | null>;
   /** Users whose claim has exactly this value. */
   findUsersByClaim(tenant: string, claim: string, value: string): Promise<LocalUser[]>;
-  /** Creates a user; throws DuplicateUserError when (tenant, store, username) exists. */
-  createUser(tenant: string, user: NewLocalUser): Promise<LocalUser>;
+  /**
+   * Creates a user; throws DuplicateUserError when (tenant, store, username) exists. Given a
+   * federated identity, the user and its association are written together or not at all (JIT
+   * provisioning never leaves an account that its IdP login cannot find).
+   */
+  createUser(tenant: string, user: NewLocalUser, federated?: FederatedIdentity): Promise<LocalUser>;
   updateUser(tenant: string, id: string, patch: UserPatch): Promise<LocalUser>;
   getAssociation(tenant: string, idp: string, subject: string): Promise<Association | null>;
   /** Idempotent: associating the same (idp, subject) with the same user again changes nothing. */

@@ -144,6 +144,17 @@ for (const dialect of DIALECTS) {
         expect(await store.getUser('t1', 'PRIMARY', 'Alice')).toBeNull();
       });
 
+      it('creates a user with its federated association in one write', async () => {
+        const created = await store.createUser('t1', newUser({ provisionedBy: 'Google' }), { idp: 'Google', subject: 'g-1' });
+        expect(await store.getAssociation('t1', 'Google', 'g-1')).toEqual({ tenant: 't1', idp: 'Google', subject: 'g-1', userId: created.id, locked: false });
+      });
+
+      it('writes no association when the user exists already', async () => {
+        await store.createUser('t1', newUser());
+        await expect(store.createUser('t1', newUser(), { idp: 'Google', subject: 'g-1' })).rejects.toBeInstanceOf(DuplicateUserError);
+        expect(await store.getAssociation('t1', 'Google', 'g-1')).toBeNull();
+      });
+
       it('keeps tenants apart', async () => {
         const created = await store.createUser('t1', newUser());
         expect(await store.getUser('t2', 'PRIMARY', 'alice')).toBeNull();

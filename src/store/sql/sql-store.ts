@@ -26,6 +26,7 @@ import {
   type Association,
   type AssociationInput,
   type Email,
+  type FederatedIdentity,
   type FlowRecord,
   type LocalUser,
   type NewLocalUser,
@@ -136,8 +137,21 @@ export class SqlStore implements Store {
     return rows.map(userFrom).filter((u) => Object.hasOwn(u.claims, claim) && u.claims[claim] === value);
   }
 
-  async createUser(tenant: string, user: NewLocalUser): Promise<LocalUser> {
-    return this.db.transaction().execute((trx) => insertUser(trx, tenant, user));
+  async createUser(tenant: string, user: NewLocalUser, federated?: FederatedIdentity): Promise<LocalUser> {
+    return this.db.transaction().execute(async (trx) => {
+      const created = await insertUser(trx, tenant, user);
+      if (federated !== undefined) {
+        const row = associationRow({ tenant, idp: federated.idp, subject: federated.subject, userId: created.id, locked: false });
+        checkText(`association ${federated.idp}/${federated.subject}`, row, ['idp', 'subject']);
+        // Replaces an association of a deleted user, as associate() does.
+        await trx
+          .insertInto('associations')
+          .values(row)
+          .onConflict((oc) => oc.columns(['tenant', 'idp', 'subject']).doUpdateSet((eb) => ({ user_id: eb.ref('excluded.user_id'), locked: eb.ref('excluded.locked') })))
+          .execute();
+      }
+      return created;
+    });
   }
 
   async updateUser(tenant: string, id: string, patch: UserPatch): Promise<LocalUser> {
