@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, type Api } from '../api/client.js';
 import type { Application, Connection, Diagnostic, Me, Trace } from '../api/types.js';
+import { conflictDiagnostics } from '../lib/conflict-diagnostics.js';
 import { insertMfaGuard, passThroughStep } from '../lib/mfa-guard.js';
 import { NO_HIGHLIGHT, tracePath, type Highlight } from '../lib/trace-path.js';
 import { useShortcuts } from '../state/use-shortcuts.js';
@@ -132,7 +133,12 @@ function AppWorkspace({ api, me, apps, app, connections, onSelectApp, onAppChang
 
   const dirty = text !== savedText;
   const saveState: SaveState = saving ? 'saving' : saveError !== null ? 'error' : dirty ? 'dirty' : 'saved';
-  const diagnostics: Diagnostic[] = useMemo(() => [...(validation.result?.diagnostics ?? []), ...(validation.result?.notes ?? [])], [validation.result]);
+  const diagnostics: Diagnostic[] = useMemo(() => {
+    const r = validation.result;
+    if (r === null || validation.source === null) return [];
+    const all = [...r.diagnostics, ...(r.notes ?? []), ...conflictDiagnostics(r.conflicts, r.diagnostics, validation.source)];
+    return all.sort((a, b) => a.line - b.line || a.column - b.column);
+  }, [validation.result, validation.source]);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const graph = validation.result?.graph ?? { nodes: [], edges: [] };
   const highlight: Highlight = useMemo(() => (trace === null ? NO_HIGHLIGHT : tracePath(graph, trace)), [graph, trace]);
