@@ -126,9 +126,17 @@ export class Api {
     return (await this.request<{ connections: Connection[] }>('GET', '/connections')).connections;
   }
 
-  /** PUT takes the editable fields; the server owns `provisionedUsers`. */
+  /** PUT takes the editable fields only: the name is in the path, the counts are the server's. */
   updateConnection(connection: Connection): Promise<Connection> {
-    const { provisionedUsers: _owned, ...body } = connection;
+    const body = {
+      authenticator: connection.authenticator,
+      jit: connection.jit,
+      claimMappings: connection.claimMappings,
+      roleMappings: connection.roleMappings,
+      ...(connection.userIdClaim ? { userIdClaim: connection.userIdClaim } : {}),
+      ...(connection.groupsClaim ? { groupsClaim: connection.groupsClaim } : {}),
+      syncedAttributesReadOnly: connection.syncedAttributesReadOnly,
+    };
     return this.request('PUT', `/connections/${enc(connection.name)}`, body);
   }
 
