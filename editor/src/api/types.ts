@@ -13,9 +13,12 @@ export interface AppStep {
   options: StepOption[];
 }
 
+/** A time: epoch milliseconds (the server) or ISO text; both read with `new Date(...)`. */
+export type Timestamp = number | string;
+
 export interface Draft {
   source: string;
-  updatedAt: string;
+  updatedAt: Timestamp;
   updatedBy: string;
 }
 
@@ -28,8 +31,8 @@ export interface Application {
   scriptEnabled: boolean;
   draft: Draft;
   publishedVersion: number | null;
-  createdAt: string;
-  updatedAt: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
 }
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -95,7 +98,7 @@ export interface ScriptVersionSummary {
   hash: string;
   author: string;
   message: string;
-  createdAt: string;
+  createdAt: Timestamp;
 }
 
 export interface ScriptVersion extends ScriptVersionSummary {

@@ -1,7 +1,7 @@
 /** Published versions: which is live, compare any two (or one with the draft), roll back. */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, type Api } from '../api/client.js';
-import type { Application, ScriptVersion, ScriptVersionSummary } from '../api/types.js';
+import type { Application, ScriptVersion, ScriptVersionSummary, Timestamp } from '../api/types.js';
 import { DiffDialog, type DiffSide } from './DiffDialog.js';
 import { Badge, Button, ErrorNote } from './ui.js';
 
@@ -12,7 +12,7 @@ interface Props {
   onRolledBack: (version: ScriptVersion, app: Application) => void;
 }
 
-const when = (iso: string) => new Date(iso).toLocaleString();
+const when = (t: Timestamp) => new Date(t).toLocaleString();
 
 export function VersionsPanel({ api, app, draft, onRolledBack }: Props) {
   const [versions, setVersions] = useState<ScriptVersionSummary[] | null>(null);
