@@ -62,6 +62,16 @@ describe('users', () => {
     expect(second.body).toMatchObject({ total: 3, users: [{ username: `${prefix}-b` }] });
   });
 
+  it('searches for "_", "%" and "\\" as themselves, not as wildcards', async () => {
+    const tag = unique('wild');
+    for (const username of [`${tag}_under`, `${tag}%percent`, `${tag}\\back`, `${tag}plain`]) await createUser({ username });
+    const found = async (query: string) => (await s.admin('GET', `/users?query=${encodeURIComponent(query)}`)).body.users.map((u: { username: string }) => u.username);
+    expect(await found(`${tag}_`)).toEqual([`${tag}_under`]);
+    expect(await found(`${tag}%`)).toEqual([`${tag}%percent`]);
+    expect(await found(`${tag}\\`)).toEqual([`${tag}\\back`]);
+    expect(await found(tag)).toHaveLength(4);
+  });
+
   it('lists the demo users alice and bob', async () => {
     const names = (await s.admin('GET', '/users?limit=500')).body.users.map((u: { username: string }) => u.username);
     expect(names).toEqual(expect.arrayContaining(['alice', 'bob']));

@@ -4,7 +4,7 @@
  * they are read back, as in ./sql-store.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import {
   ApplicationRecordSchema,
   AuditEntrySchema,
@@ -284,7 +284,9 @@ export class SqlAdminStore implements AdminRepository {
     let base = this.db.selectFrom('users').where('tenant', '=', tenant);
     if (query.search !== undefined && query.search !== '') {
       const pattern = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`).toLowerCase()}%`;
-      base = base.where((eb) => eb(eb.fn('lower', ['username']), 'like', eb.val(pattern)));
+      // ESCAPE names the backslash: SQLite's LIKE has no escape character unless told, so "_" and
+      // "%" in a search would otherwise stay wildcards (and their escapes literal backslashes).
+      base = base.where(sql<boolean>`lower(username) like ${pattern} escape '\\'`);
     }
     const [rows, count] = await Promise.all([
       base.selectAll().orderBy('seq').limit(query.limit).offset(query.offset).execute(),
