@@ -13,11 +13,12 @@ import os from 'node:os';
 import type { BenchModule, JsonValue, Table } from './_support/bench-module.js';
 import { analysisBench } from './analysis.js';
 import { containmentBench } from './containment.js';
+import { httpBench } from './http.js';
 import { loginBench } from './login.js';
 import { memoryBench } from './memory.js';
 import { runtimeBench } from './runtime.js';
 
-const BENCHMARKS: readonly BenchModule[] = [runtimeBench, memoryBench, containmentBench, loginBench, analysisBench];
+const BENCHMARKS: readonly BenchModule[] = [runtimeBench, memoryBench, containmentBench, loginBench, analysisBench, httpBench];
 
 interface Args {
   readonly json: boolean;

@@ -2,7 +2,7 @@
  * Password hashing: scrypt from node:crypto (memory-hard, no native dependency), with a random
  * salt, compared in constant time. Format: `scrypt$N$r$p$salt$hash` (base64).
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const N = 16384;
 const R = 8;
@@ -19,11 +19,45 @@ export function hashPassword(password: string, cost = N): string {
   return `scrypt$${cost}$${R}$${P}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+interface Parsed {
+  readonly salt: Buffer;
+  readonly expected: Buffer;
+  readonly options: ScryptOptions;
+}
+
+function parse(stored: string): Parsed | null {
   const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
   const [, n, r, p, salt, hash] = parts as [string, string, string, string, string, string];
-  const expected = Buffer.from(hash, 'base64');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return { salt: Buffer.from(salt, 'base64'), expected: Buffer.from(hash, 'base64'), options: { N: Number(n), r: Number(r), p: Number(p) } };
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const parsed = parse(stored);
+  if (parsed === null) return false;
+  const actual = scryptSync(password, parsed.salt, parsed.expected.length, parsed.options);
+  return actual.length === parsed.expected.length && timingSafeEqual(actual, parsed.expected);
+}
+
+/** The same check on libuv's thread pool: a server keeps answering while scrypt runs. */
+export async function verifyPasswordAsync(password: string, stored: string): Promise<boolean> {
+  const parsed = parse(stored);
+  if (parsed === null) return false;
+  const actual = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(password, parsed.salt, parsed.expected.length, parsed.options, (error, key) => (error === null ? resolve(key) : reject(error))),
+  );
+  return actual.length === parsed.expected.length && timingSafeEqual(actual, parsed.expected);
+}
+
+let decoy: string | null = null;
+
+/**
+ * Costs what checking a stored account's password costs, and is always false: an unknown user or
+ * one without a password must take as long to refuse as a wrong password, or the time would tell
+ * which usernames exist.
+ */
+export async function burnPasswordCheck(password: string): Promise<false> {
+  decoy ??= hashPassword(randomBytes(16).toString('base64'));
+  await verifyPasswordAsync(password, decoy);
+  return false;
 }

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { lintCommand } from './commands/lint.js';
 import { replayCommand } from './commands/replay.js';
 import { schemaCommand } from './commands/schema.js';
+import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { templatesCommand } from './commands/templates.js';
 import { testCommand } from './commands/test.js';
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   replayCommand(program, setExit);
   schemaCommand(program);
   templatesCommand(program, setExit);
+  serveCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

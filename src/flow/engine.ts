@@ -22,11 +22,11 @@ import type {
 import { ApplicationSnapshotSchema, RequestSnapshotSchema } from '../../runtime/protocol.js';
 import type { RunRequest, RunResult } from '../../runtime/host/sandbox.js';
 import { localSnapshot } from '../authenticators/simulated.js';
-import type { StepAuthenticator, StepOutcome } from '../authenticators/types.js';
+import type { Credentials, Reason, StepAttempt, StepAuthenticator, StepOutcome, StepVerdict } from '../authenticators/types.js';
 import { ConnectionSchema, type Connection, type ConnectionInput } from '../provisioning/connection.js';
 import { provision, remoteClaimStrings, type HookFailure, type ProvisionAnswers, type ProvisioningHooks } from '../provisioning/provision.js';
 import type { UserStore } from '../provisioning/user-stores.js';
-import type { FlowRecord, FlowWaiting, Store } from '../store/types.js';
+import type { FlowRecord, FlowWaiting, LocalUser, Store } from '../store/types.js';
 import { FlowError } from './flow-error.js';
 import { answerRead, answerReadSync } from './host-reads.js';
 import { applyCommand } from './apply-command.js';
@@ -81,7 +81,15 @@ export type FlowInteraction =
       readonly step: number;
       readonly idp: string;
       readonly authenticator: string;
-      readonly outcome: StepOutcome;
+      /**
+       * What the caller saw (default success): an abort or a fallback the user chose, a federated
+       * step's result. For a local authenticator with credentials, success means "check these": the
+       * authenticator decides.
+       */
+      readonly outcome?: StepOutcome | undefined;
+      /** What the user typed for a local authenticator (username and password, a one-time code). */
+      readonly credentials?: Credentials | undefined;
+      /** The simulator's fields (credentials.username / credentials.password win over them). */
       readonly username?: string | undefined;
       readonly password?: string | undefined;
       readonly subject?: string | undefined;
@@ -90,6 +98,53 @@ export type FlowInteraction =
   | { readonly kind: 'prompt'; readonly action: string; readonly data: Readonly<Record<string, Json>> }
   | { readonly kind: 'async'; readonly outcome: 'onSuccess' | 'onFail' | 'onTimeout'; readonly data: Readonly<Record<string, Json>> }
   | { readonly kind: 'provisioning'; readonly answers: ProvisionAnswers };
+
+export interface AdvanceOptions {
+  /**
+   * The caller's idempotency key and a fingerprint of its request: the flow keeps what this call
+   * answered, saved with the flow itself, so a retry can be answered the same (FlowRecord.receipts).
+   */
+  readonly receipt?: { readonly key: string; readonly fingerprint: string };
+}
+
+/** Asks the option a step waits for to start (or repeat) its challenge: send an email code, offer a TOTP enrolment. */
+export interface ChallengeRequest {
+  readonly step: number;
+  readonly idp: string;
+  readonly authenticator: string;
+  /** Who to challenge when no earlier step identified the user (an email OTP first factor). */
+  readonly username?: string | undefined;
+}
+
+export interface FlowChallenge {
+  readonly flow: FlowRecord;
+  /** What the user needs (where the code went, a TOTP enrolment's secret and URI); null when the step failed instead. */
+  readonly challenge: Readonly<Record<string, Json>> | null;
+  /** Why the step failed at the challenge (no email address, no local account, ...); the flow moved on. */
+  readonly reason: Reason | null;
+}
+
+/**
+ * The effect a retry verdict leaves: the step still waits, and this says why (the server shows it
+ * to the user). `revision` is the flow's revision that the retry produced.
+ */
+export interface StepRetry {
+  readonly kind: 'stepRetry';
+  readonly step: number;
+  readonly idp: string;
+  readonly authenticator: string;
+  readonly code: string;
+  readonly message: string;
+  readonly attemptsLeft: number | null;
+  readonly revision: number;
+}
+
+/** The retry that the flow's latest advance answered with, or null when it was not a retry. */
+export function stepRetryOf(flow: FlowRecord): StepRetry | null {
+  const last = flow.effects[flow.effects.length - 1];
+  if (last === undefined || last.kind !== 'stepRetry' || last.revision !== flow.revision) return null;
+  return last as unknown as StepRetry;
+}
 
 /** The account as a provisioning hook may leave it. */
 const HookUserSchema = z
@@ -112,7 +167,7 @@ export class FlowEngine {
     this.clock = options.clock ?? Date.now;
   }
 
-  async start(init: StartFlow): Promise<FlowRecord> {
+  async start(init: StartFlow, options: AdvanceOptions = {}): Promise<FlowRecord> {
     const now = this.clock();
     const application = ApplicationSnapshotSchema.parse(init.application);
     const flow: FlowRecord = {
@@ -142,11 +197,12 @@ export class FlowEngine {
       updatedAt: now,
     };
     await this.drive(flow);
+    if (options.receipt !== undefined) addReceipt(flow, options.receipt);
     await this.options.store.createFlow(flow);
     return flow;
   }
 
-  async advance(flowId: string, interaction: FlowInteraction): Promise<FlowRecord> {
+  async advance(flowId: string, interaction: FlowInteraction, options: AdvanceOptions = {}): Promise<FlowRecord> {
     const stored = await this.options.store.getFlow(flowId);
     if (stored === null) throw new FlowError('FLOW_NOT_FOUND', `no flow ${flowId}`);
     const flow = stored;
@@ -159,6 +215,7 @@ export class FlowEngine {
     }
     flow.revision++;
     flow.updatedAt = at;
+    if (options.receipt !== undefined) addReceipt(flow, options.receipt);
     await this.options.store.saveFlow(flow);
     return flow;
   }
@@ -168,12 +225,7 @@ export class FlowEngine {
     switch (waiting.kind) {
       case 'step': {
         if (interaction.kind !== 'step') throw mismatch(waiting, interaction);
-        if (interaction.step !== waiting.step) throw new FlowError('INTERACTION_MISMATCH', `the flow waits for step ${waiting.step}, not step ${interaction.step}`);
-        const option = waiting.options.find((o) => o.idp === interaction.idp && o.authenticator === interaction.authenticator);
-        if (option === undefined) {
-          const offered = waiting.options.map((o) => `${o.idp}/${o.authenticator}`).join(', ');
-          throw new FlowError('INTERACTION_MISMATCH', `step ${waiting.step} does not offer ${interaction.idp}/${interaction.authenticator} (it offers ${offered})`);
-        }
+        checkOffered(waiting, interaction);
         return this.stepEvent(flow, interaction, at);
       }
       case 'prompt':
@@ -194,34 +246,133 @@ export class FlowEngine {
     }
   }
 
+  /**
+   * Starts or repeats the challenge of the option the flow waits for (an email code, a TOTP
+   * enrolment). The authenticator's state for the step is saved with the flow (revision + 1)
+   * before anything is sent. A challenge that shows the step cannot succeed fails the step, and
+   * the flow moves on as after any failed step.
+   */
+  async challenge(flowId: string, request: ChallengeRequest): Promise<FlowChallenge> {
+    const flow = await this.options.store.getFlow(flowId);
+    if (flow === null) throw new FlowError('FLOW_NOT_FOUND', `no flow ${flowId}`);
+    if (flow.status !== 'waiting' || flow.waiting === null) throw new FlowError('FLOW_ENDED', `flow ${flowId} has ended (${flow.status})`);
+    const waiting = flow.waiting;
+    if (waiting.kind !== 'step') throw new FlowError('INTERACTION_MISMATCH', `the flow waits for ${describeWaiting(waiting)}, not for a step's challenge`);
+    checkOffered(waiting, request);
+    const at = this.clock();
+    const key = slotKey(request.step, request.authenticator);
+    const state = slotOf(flow, key);
+    const attempt = this.attemptFor(flow, request, { outcome: 'success', credentials: request.username === undefined ? undefined : { username: request.username } }, state, at);
+    const result = this.options.authenticator.challenge === undefined ? null : await this.options.authenticator.challenge(attempt, this.options.store);
+    if (result === null) throw new FlowError('INTERACTION_INVALID', `${request.idp}/${request.authenticator} takes no challenge: send the step's credentials`);
+    switch (result.kind) {
+      case 'refused':
+        throw new FlowError('CHALLENGE_REFUSED', `${request.authenticator}: ${result.reason.message} (${result.reason.code})`);
+      case 'challenge':
+        flow.authState[key] = state;
+        flow.effects.push(...result.effects);
+        await this.save(flow, at);
+        await result.afterSave?.();
+        return { flow, challenge: result.challenge, reason: null };
+      case 'fail': {
+        clearStepState(flow, request.step);
+        const base = { kind: 'step' as const, at, step: request.step, idp: request.idp, authenticator: request.authenticator };
+        flow.journal.push({ ...base, outcome: 'fail', subject: this.localSubject(flow, result.user), reason: result.reason });
+        await this.drive(flow);
+        await this.save(flow, at);
+        return { flow, challenge: null, reason: result.reason };
+      }
+    }
+  }
+
+  private async save(flow: FlowRecord, at: number): Promise<void> {
+    flow.revision++;
+    flow.updatedAt = at;
+    await this.options.store.saveFlow(flow);
+  }
+
+  /** What an authenticator sees of one attempt at the step the flow waits for. */
+  private attemptFor(
+    flow: FlowRecord,
+    option: { readonly step: number; readonly idp: string; readonly authenticator: string },
+    sent: Partial<Pick<StepAttempt, 'credentials' | 'username' | 'password' | 'subject' | 'claims'>> & { readonly outcome: StepOutcome },
+    state: Record<string, Json>,
+    now: number,
+  ): StepAttempt {
+    return {
+      tenant: flow.tenant,
+      flowId: flow.id,
+      step: option.step,
+      option: { idp: option.idp, authenticator: option.authenticator },
+      outcome: sent.outcome,
+      credentials: sent.credentials,
+      username: sent.username,
+      password: sent.password,
+      subject: sent.subject,
+      claims: sent.claims,
+      knownSubject: knownSubject(flow),
+      state,
+      now,
+      authenticatorParams: paramsFor(flow.waiting, option.idp, option.authenticator),
+    };
+  }
+
   private async stepEvent(flow: FlowRecord, interaction: Extract<FlowInteraction, { kind: 'step' }>, at: number): Promise<JournalEvent | null> {
-    const verdict = await this.options.authenticator.authenticate(
-      {
-        tenant: flow.tenant,
-        step: interaction.step,
-        option: { idp: interaction.idp, authenticator: interaction.authenticator },
-        outcome: interaction.outcome,
-        username: interaction.username,
-        password: interaction.password,
-        subject: interaction.subject,
-        claims: interaction.claims,
-        knownSubject: knownSubject(flow),
-      },
+    const key = slotKey(interaction.step, interaction.authenticator);
+    const state = slotOf(flow, key);
+    const verdict: StepVerdict = await this.options.authenticator.authenticate(
+      this.attemptFor(
+        flow,
+        interaction,
+        {
+          outcome: interaction.outcome ?? 'success',
+          credentials: interaction.credentials,
+          username: interaction.username,
+          password: interaction.password,
+          subject: interaction.subject,
+          claims: interaction.claims,
+        },
+        state,
+        at,
+      ),
       this.options.store,
     );
+    if (verdict.kind === 'retry') {
+      // The step still waits: nothing for the script, only the authenticator's state and why.
+      flow.authState[key] = state;
+      const retry: StepRetry = {
+        kind: 'stepRetry',
+        step: interaction.step,
+        idp: interaction.idp,
+        authenticator: interaction.authenticator,
+        code: verdict.reason.code,
+        message: verdict.reason.message,
+        attemptsLeft: verdict.attemptsLeft,
+        revision: flow.revision + 1,
+      };
+      flow.effects.push({ ...retry });
+      return null;
+    }
+    clearStepState(flow, interaction.step);
     const base = { kind: 'step' as const, at, step: interaction.step, idp: interaction.idp, authenticator: interaction.authenticator };
     if (verdict.kind === 'federated') {
       if (verdict.outcome !== 'success') return { ...base, outcome: verdict.outcome, subject: null, reason: null };
       return this.federatedSuccess(flow, interaction.step, interaction.idp, interaction.authenticator, verdict.subject, verdict.claims, undefined, at);
     }
-    const tenantDomain = flow.application.tenantDomain;
-    // A second factor confirms the user the flow knows: the subject keeps where it came from
-    // (a JIT-provisioned Google user stays "via Google").
-    const known = knownSubject(flow);
-    const same = known !== null && verdict.user !== null && !known.federated && known.username === verdict.user.username && known.userStoreDomain === verdict.user.userStoreDomain;
-    const subject = verdict.user === null ? null : same ? localSnapshot(verdict.user, tenantDomain, known.idp, known.remoteClaims) : localSnapshot(verdict.user, tenantDomain, 'LOCAL');
     flow.effects.push(...verdict.effects);
-    return { ...base, outcome: verdict.outcome, subject, reason: verdict.reason };
+    return { ...base, outcome: verdict.outcome, subject: this.localSubject(flow, verdict.user), reason: verdict.reason };
+  }
+
+  /**
+   * A local step's subject. A second factor confirms the user the flow knows: the subject keeps
+   * where it came from (a JIT-provisioned Google user stays "via Google").
+   */
+  private localSubject(flow: FlowRecord, user: LocalUser | null): UserSnapshot | null {
+    if (user === null) return null;
+    const tenantDomain = flow.application.tenantDomain;
+    const known = knownSubject(flow);
+    const same = known !== null && !known.federated && known.username === user.username && known.userStoreDomain === user.userStoreDomain;
+    return same ? localSnapshot(user, tenantDomain, known.idp, known.remoteClaims) : localSnapshot(user, tenantDomain, 'LOCAL');
   }
 
   private async federatedSuccess(
@@ -446,6 +597,52 @@ export class FlowEngine {
     flow.effects.push(command);
     await applyCommand(flow, command, this.options.store, this.options.cookieKey);
   }
+}
+
+/** Receipts a flow keeps: more interactions than a login has, fewer than a row should carry. */
+const MAX_RECEIPTS = 50;
+
+/** Records what the call answered under its idempotency key, saved with the flow it produced. */
+function addReceipt(flow: FlowRecord, receipt: { readonly key: string; readonly fingerprint: string }): void {
+  flow.receipts.push({ key: receipt.key, fingerprint: receipt.fingerprint, revision: flow.revision, status: flow.status, waiting: flow.waiting, result: flow.result });
+  if (flow.receipts.length > MAX_RECEIPTS) flow.receipts.splice(0, flow.receipts.length - MAX_RECEIPTS);
+}
+
+/** The flow waits for this step, and the step offers this option. */
+function checkOffered(waiting: Extract<FlowWaiting, { kind: 'step' }>, asked: { readonly step: number; readonly idp: string; readonly authenticator: string }): void {
+  if (asked.step !== waiting.step) throw new FlowError('INTERACTION_MISMATCH', `the flow waits for step ${waiting.step}, not step ${asked.step}`);
+  if (!waiting.options.some((o) => o.idp === asked.idp && o.authenticator === asked.authenticator)) {
+    const offered = waiting.options.map((o) => `${o.idp}/${o.authenticator}`).join(', ');
+    throw new FlowError('INTERACTION_MISMATCH', `step ${waiting.step} does not offer ${asked.idp}/${asked.authenticator} (it offers ${offered})`);
+  }
+}
+
+const slotKey = (step: number, authenticator: string): string => `${step}:${authenticator}`;
+
+/** A copy of the authenticator's state for the step: the flow changes only if the attempt is kept. */
+function slotOf(flow: FlowRecord, key: string): Record<string, Json> {
+  const slot = flow.authState[key];
+  return typeof slot === 'object' && slot !== null && !Array.isArray(slot) ? structuredClone(slot) : {};
+}
+
+/** A step that ends forgets what every option kept for it (a code sent, then TOTP chosen). */
+function clearStepState(flow: FlowRecord, step: number): void {
+  for (const key of Object.keys(flow.authState)) if (key.startsWith(`${step}:`)) delete flow.authState[key];
+}
+
+/** WSO2's authenticatorParams for one option: `common`, with `local[authenticator]` or `federated[idp]` over it. */
+function paramsFor(waiting: FlowWaiting | null, idp: string, authenticator: string): Record<string, string> {
+  if (waiting === null || waiting.kind !== 'step') return {};
+  const params = waiting.authenticatorParams;
+  const isMap = (value: Json | undefined): value is { [key: string]: Json } => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const strings = (value: Json | undefined): Record<string, string> => {
+    const out: Record<string, string> = {};
+    if (isMap(value)) for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+    return out;
+  };
+  const group = idp === 'LOCAL' ? params['local'] : params['federated'];
+  const own = isMap(group) ? group[idp === 'LOCAL' ? authenticator : idp] : undefined;
+  return { ...strings(params['common']), ...strings(own) };
 }
 
 function mismatch(waiting: FlowWaiting, interaction: FlowInteraction): FlowError {

@@ -3,7 +3,13 @@
  * something that does not fit the flow. They change nothing: the flow is saved only after the
  * interaction was accepted.
  */
-export type FlowErrorCode = 'FLOW_NOT_FOUND' | 'FLOW_ENDED' | 'INTERACTION_MISMATCH' | 'INTERACTION_INVALID';
+export type FlowErrorCode =
+  | 'FLOW_NOT_FOUND'
+  | 'FLOW_ENDED'
+  | 'INTERACTION_MISMATCH'
+  | 'INTERACTION_INVALID'
+  /** The step's authenticator will not challenge again now (a resend too soon or over its limit); nothing changed. */
+  | 'CHALLENGE_REFUSED';
 
 export class FlowError extends Error {
   override readonly name = 'FlowError';

@@ -9,7 +9,7 @@ import { UserStoreSchema } from '../provisioning/user-stores.js';
 import { libraryNameProblem } from '../../runtime/host/libraries.js';
 
 const StringMap = z.record(z.string(), z.string());
-const JsonValue = z.json();
+export const JsonValue = z.json();
 
 export const StepOptionSchema = z.object({ idp: z.string().min(1), authenticator: z.string().min(1) }).strict();
 

@@ -1,0 +1,164 @@
+/**
+ * The flow API's work: start a flow for an application (its published script, or its steps in
+ * order), advance it with an interaction, and answer retries of the same Idempotency-Key with
+ * the first answer. The receipt of an interaction is saved with the flow it advanced (one row,
+ * one write), so an acknowledged interaction is never lost nor applied twice; a flow start's key
+ * is recorded after the flow, so a start cut short by a crash leaves at most an unused flow.
+ */
+import { createHash } from 'node:crypto';
+import type { Json } from '../../runtime/protocol.js';
+import type { FlowEngine, FlowInteraction } from '../flow/engine.js';
+import { NO_SCRIPT } from '../flow/steps-in-order.js';
+import type { Connection } from '../provisioning/connection.js';
+import type { ConnectionRecord, ScriptVersion } from '../store/admin-types.js';
+import type { SqlAdminStore } from '../store/sql/admin-store.js';
+import type { FlowReceipt, FlowRecord, Store } from '../store/types.js';
+import { ApiError, notFound } from './api-error.js';
+import type { InteractionBodyType } from './api-schemas.js';
+import type { Caller } from './middleware/authenticate.js';
+import type { ServerMetrics } from './metrics.js';
+import type { z } from 'zod';
+import type { FlowViewSchema } from './api-schemas.js';
+import type { RequestSnapshotInput } from '../../runtime/protocol.js';
+
+export type FlowView = z.infer<typeof FlowViewSchema>;
+
+export interface FlowServiceDeps {
+  readonly engine: FlowEngine;
+  readonly store: Store;
+  readonly admin: SqlAdminStore;
+  readonly metrics: ServerMetrics;
+}
+
+/** A connection as the flow engine sees it (the admin record without its bookkeeping). */
+export function engineConnection(c: ConnectionRecord): Connection {
+  const { tenant: _t, authenticator: _a, syncedAttributesReadOnly: _s, createdAt: _c, updatedAt: _u, ...connection } = c;
+  return connection;
+}
+
+export function fingerprint(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('base64url');
+}
+
+export class FlowService {
+  /** Published versions never change: each process keeps the ones it has read. */
+  private readonly versions = new Map<string, ScriptVersion>();
+
+  constructor(private readonly deps: FlowServiceDeps) {}
+
+  async start(caller: Caller, body: { application: string; request: RequestSnapshotInput }, key: string | undefined): Promise<{ view: FlowView; created: boolean }> {
+    const tenant = caller.tenant.id;
+    const print = fingerprint({ start: body });
+    if (key !== undefined) {
+      const earlier = await this.deps.admin.getIdempotency(tenant, key);
+      if (earlier !== null) return { view: await this.replay(tenant, earlier.flowId, key, print), created: false };
+    }
+    const app = await this.deps.admin.getApplication(tenant, body.application);
+    if (app === null) throw notFound(`application ${body.application}`);
+    const version = app.scriptEnabled && app.publishedVersion !== null ? await this.version(tenant, app.id, app.publishedVersion) : null;
+    const connections = (await this.deps.admin.listConnections(tenant)).map(engineConnection);
+    const flow = await this.deps.engine.start(
+      {
+        tenant,
+        application: { name: app.name, tenantDomain: caller.tenant.domain, steps: app.steps, subjectStep: app.subjectStep, attributeStep: app.attributeStep },
+        connections,
+        source: version?.source ?? NO_SCRIPT,
+        request: body.request,
+      },
+      key === undefined ? {} : { receipt: { key, fingerprint: print } },
+    );
+    this.deps.metrics.flowsStarted.inc({ tenant });
+    this.count(flow);
+    if (key !== undefined) {
+      const stored = await this.deps.admin.putIdempotency({ tenant, key, fingerprint: print, flowId: flow.id, createdAt: Date.now() });
+      // Another request with this key started its flow first: answer as it did (this flow is left unused).
+      if (stored.flowId !== flow.id) return { view: await this.replay(tenant, stored.flowId, key, print), created: false };
+    }
+    return { view: view(flow, false), created: true };
+  }
+
+  async get(caller: Caller, flowId: string): Promise<FlowView> {
+    return view(await this.flowOf(caller, flowId), false);
+  }
+
+  async interact(caller: Caller, flowId: string, body: InteractionBodyType, key: string | undefined): Promise<FlowView> {
+    const flow = await this.flowOf(caller, flowId);
+    const print = fingerprint({ interaction: body });
+    if (key !== undefined) {
+      const receipt = flow.receipts.find((r) => r.key === key);
+      if (receipt !== undefined) return answerOf(flow.id, receipt, print, key);
+    }
+    const advanced = await this.deps.engine.advance(flowId, toInteraction(body), key === undefined ? {} : { receipt: { key, fingerprint: print } });
+    this.count(advanced);
+    return view(advanced, false);
+  }
+
+  /** A flow of the caller's tenant; another tenant's flow does not exist for it. */
+  private async flowOf(caller: Caller, flowId: string): Promise<FlowRecord> {
+    const flow = await this.deps.store.getFlow(flowId);
+    if (flow === null || flow.tenant !== caller.tenant.id) throw new ApiError('FLOW_NOT_FOUND', `no flow ${flowId}`);
+    return flow;
+  }
+
+  private async replay(tenant: string, flowId: string, key: string, print: string): Promise<FlowView> {
+    const flow = await this.deps.store.getFlow(flowId);
+    const receipt = flow?.tenant === tenant ? flow.receipts.find((r) => r.key === key) : undefined;
+    if (flow === null || receipt === undefined) throw new ApiError('FLOW_NOT_FOUND', `the flow started with Idempotency-Key ${key} no longer exists`);
+    return answerOf(flow.id, receipt, print, key);
+  }
+
+  private async version(tenant: string, appId: string, number: number): Promise<ScriptVersion> {
+    const cacheKey = `${tenant}\u0000${appId}\u0000${number}`;
+    let version = this.versions.get(cacheKey);
+    if (version === undefined) {
+      const read = await this.deps.admin.getVersion(tenant, appId, number);
+      if (read === null) throw new Error(`application ${appId} publishes version ${number}, which does not exist`);
+      version = read;
+      if (this.versions.size > 1000) this.versions.clear();
+      this.versions.set(cacheKey, version);
+    }
+    return version;
+  }
+
+  private count(flow: FlowRecord): void {
+    if (flow.status === 'waiting') return;
+    this.deps.metrics.flowsFinished.inc({ tenant: flow.tenant, outcome: flow.status });
+    const code = flow.result?.error?.code;
+    if (flow.status === 'error' && code !== undefined && /LIMIT|TIMEOUT|QUARANTINED/.test(code)) this.deps.metrics.limitBreaches.inc({ code });
+    for (const p of flow.provisioned) this.deps.metrics.provisioned.inc({ action: p.action });
+  }
+}
+
+function answerOf(flowId: string, receipt: FlowReceipt, print: string, key: string): FlowView {
+  if (receipt.fingerprint !== print) throw new ApiError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${key} was used for a different request`);
+  return { id: flowId, status: receipt.status, waiting: receipt.waiting, result: receipt.result, replayed: true };
+}
+
+export function view(flow: FlowRecord, replayed: boolean): FlowView {
+  return { id: flow.id, status: flow.status, waiting: flow.waiting, result: flow.result, replayed };
+}
+
+function toInteraction(body: InteractionBodyType): FlowInteraction {
+  switch (body.kind) {
+    case 'step': {
+      const c = body.credentials;
+      return {
+        kind: 'step',
+        step: body.step,
+        idp: body.idp,
+        authenticator: body.authenticator,
+        outcome: body.outcome ?? 'success',
+        username: c?.username,
+        password: c?.password,
+        subject: body.subject,
+        claims: body.claims as Record<string, Json> | undefined,
+      };
+    }
+    case 'prompt':
+      return { kind: 'prompt', action: body.action, data: body.data as Record<string, Json> };
+    case 'async':
+      return { kind: 'async', outcome: body.outcome, data: body.data as Record<string, Json> };
+    case 'provisioning':
+      return { kind: 'provisioning', answers: body.answers };
+  }
+}

@@ -1,0 +1,46 @@
+/** What the routes work with: the store, the services and the server's settings. */
+import type { CatalogTemplate } from '../templates/catalog.js';
+import type { Trace } from '../simulate/scenario-schema.js';
+import type { SqlAdminStore } from '../store/sql/admin-store.js';
+import type { SqlStore } from '../store/sql/sql-store.js';
+import type { ApplicationSnapshotInput } from '../../runtime/protocol.js';
+import type { ConnectionInput } from '../provisioning/connection.js';
+import type { Diagnostic } from '../analysis/diagnostic.js';
+import type { Exploration } from '../analysis/explore.js';
+import type { ServerConfig } from './config.js';
+import type { FlowService } from './flow-service.js';
+import type { Logger } from './logger.js';
+import type { ServerMetrics } from './metrics.js';
+
+export interface ScriptAnalysis {
+  readonly diagnostics: Diagnostic[];
+  readonly exploration: Exploration | null;
+}
+
+export interface AnalyzeOptions {
+  readonly application?: ApplicationSnapshotInput;
+  readonly connections?: readonly ConnectionInput[];
+  readonly loopsAsErrors?: boolean;
+  readonly explore: boolean;
+}
+
+/** The analyzer and the simulator, run where a hostile script cannot take the server down. */
+export interface ScriptLab {
+  /** Diagnostics; with `explore`, also the flow exploration (conflicts and graph) for the application. */
+  analyze(source: string, options: AnalyzeOptions): Promise<ScriptAnalysis>;
+  simulate(scenario: unknown): Promise<Trace>;
+  close(): Promise<void>;
+}
+
+export interface ServerContext {
+  readonly config: ServerConfig;
+  readonly store: SqlStore;
+  readonly admin: SqlAdminStore;
+  readonly flows: FlowService;
+  readonly lab: ScriptLab;
+  readonly templates: () => Promise<readonly CatalogTemplate[]>;
+  readonly metrics: ServerMetrics;
+  readonly logger: Logger;
+  /** The sandbox version hash of a script (what a published version records). */
+  readonly versionOf: (source: string) => string;
+}

@@ -1,0 +1,174 @@
+/**
+ * Starts the server: opens the store (SQLite under the data folder, or PostgreSQL when
+ * DATABASE_URL is set; migrations run at open), the sandbox, the flow engine with the real
+ * authenticators, the script lab's worker processes, and the HTTP listener. `close()` stops
+ * taking requests, lets those in flight finish, then closes the workers and the database.
+ */
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Sandbox } from '../../runtime/host/sandbox.js';
+import { scriptVersion } from '../../runtime/host/tenant-isolate.js';
+import { FlowEngine } from '../flow/engine.js';
+import { StepsInOrderRunner } from '../flow/steps-in-order.js';
+import { userStoreAsyncCalls } from '../flow/user-async-calls.js';
+import { loadTemplates, type CatalogTemplate } from '../templates/catalog.js';
+import { openPostgresStore } from '../store/sql/postgres.js';
+import { openSqliteStore } from '../store/sql/sqlite.js';
+import type { SqlStore } from '../store/sql/sql-store.js';
+import { createApp } from './app.js';
+import { loadConfig, type ServerConfig, type ServerConfigInput } from './config.js';
+import { seedDemo, type DemoSeed } from './demo-seed.js';
+import { FlowService } from './flow-service.js';
+import { createLogger, type Logger } from './logger.js';
+import { ServerMetrics } from './metrics.js';
+import { PooledScriptLab } from './script-lab.js';
+import { serverAuthenticator } from './server-authenticator.js';
+import type { ServerContext } from './server-context.js';
+
+export interface StartOptions {
+  /** Settings over the environment's (tests pass everything here). */
+  readonly config?: Partial<ServerConfigInput>;
+  /** Read PORT, DATABASE_URL, ... from this environment (default: none, so tests are hermetic). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where log lines go (default stdout). */
+  readonly logDestination?: { write(line: string): void };
+  /** Worker processes of the script lab (default 1). */
+  readonly labWorkers?: number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly config: ServerConfig;
+  readonly context: ServerContext;
+  /** The demo tenant's credentials, on the start that seeded it; null otherwise. */
+  readonly demo: DemoSeed | null;
+  close(): Promise<void>;
+}
+
+const PACKAGE_ROOT = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../' : '../../', import.meta.url));
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * The server's secret key (32 bytes): from AUTHSCRIPT_SECRET_KEY, or a key file in the data
+ * folder, made on the first start. Keys for each use are derived from it (HKDF), so one secret
+ * never serves two purposes.
+ */
+function serverKey(config: ServerConfig, logger: Logger): Buffer {
+  if (config.secretKey !== undefined) return Buffer.from(config.secretKey, 'base64');
+  const file = join(config.dataDir, 'server.key');
+  if (existsSync(file)) {
+    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+    if (key.length !== 32) throw new Error(`${file} must hold 32 bytes, base64-encoded (it holds ${key.length}); restore it, or set AUTHSCRIPT_SECRET_KEY`);
+    return key;
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const key = randomBytes(32);
+  try {
+    writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch {
+    return serverKey(config, logger); // another process made it first
+  }
+  logger.warn({ file }, 'generated a server key in the data folder: keep it (it decrypts TOTP secrets) or set AUTHSCRIPT_SECRET_KEY');
+  return key;
+}
+
+export function deriveKey(master: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `authscript ${purpose}`, 32));
+}
+
+async function openStore(config: ServerConfig): Promise<SqlStore> {
+  if (config.databaseUrl !== undefined) return openPostgresStore(config.databaseUrl);
+  return openSqliteStore(join(config.dataDir, 'authscript.db'));
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const config = loadConfig(options.env ?? {}, options.config ?? {});
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const key = serverKey(config, logger);
+  const store = await openStore(config);
+  const metrics = new ServerMetrics();
+  const sandbox = new Sandbox({ limits: config.limits });
+  const lab = new PooledScriptLab(options.labWorkers ?? 1);
+  let server: Server | undefined;
+  try {
+    await lab.start();
+    const engine = new FlowEngine({
+      runner: new StepsInOrderRunner(sandbox),
+      store,
+      authenticator: serverAuthenticator({ store, secretKey: deriveKey(key, 'totp secrets') }),
+      asyncCalls: userStoreAsyncCalls(store),
+      cookieKey: deriveKey(key, 'cookies'),
+    });
+    let templates: Promise<readonly CatalogTemplate[]> | undefined;
+    const versions = new Map<string, string>();
+    const context: ServerContext = {
+      config,
+      store,
+      admin: store.admin,
+      flows: new FlowService({ engine, store, admin: store.admin, metrics }),
+      lab,
+      templates: () => (templates ??= loadTemplates()),
+      metrics,
+      logger,
+      versionOf: (source) => {
+        const digest = createHash('sha256').update(source).digest('base64url');
+        let v = versions.get(digest);
+        if (v === undefined) {
+          v = scriptVersion(source);
+          versions.set(digest, v);
+        }
+        return v;
+      },
+    };
+    const demo = config.demo ? await seedDemo(store.admin, context.versionOf, Date.now()) : null;
+    const app = createApp(context, { editorDir: join(PACKAGE_ROOT, 'editor', 'dist'), version: packageVersion() });
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.port, config.host, () => resolve(s));
+      s.once('error', reject);
+    });
+    // Slow clients must not hold sockets open forever.
+    server.requestTimeout = 30_000;
+    server.headersTimeout = 10_000;
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    logger.info({ url, store: store.dialect, dataDir: config.databaseUrl === undefined ? config.dataDir : undefined }, 'authscript is listening');
+    const listening = server;
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      config,
+      context,
+      demo,
+      close: () =>
+        (closing ??= (async () => {
+          await new Promise<void>((resolve) => {
+            listening.close(() => resolve());
+            listening.closeIdleConnections();
+          });
+          await lab.close();
+          sandbox.dispose();
+          await store.close();
+          logger.info('authscript stopped');
+        })()),
+    };
+  } catch (e) {
+    server?.close();
+    await lab.close().catch(() => undefined);
+    sandbox.dispose();
+    await store.close();
+    throw e;
+  }
+}
