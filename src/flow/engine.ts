@@ -604,7 +604,9 @@ const MAX_RECEIPTS = 50;
 
 /** Records what the call answered under its idempotency key, saved with the flow it produced. */
 function addReceipt(flow: FlowRecord, receipt: { readonly key: string; readonly fingerprint: string }): void {
-  flow.receipts.push({ key: receipt.key, fingerprint: receipt.fingerprint, revision: flow.revision, status: flow.status, waiting: flow.waiting, result: flow.result });
+  const r = stepRetryOf(flow);
+  const retry = r === null ? null : { step: r.step, authenticator: r.authenticator, code: r.code, message: r.message, attemptsLeft: r.attemptsLeft };
+  flow.receipts.push({ key: receipt.key, fingerprint: receipt.fingerprint, revision: flow.revision, status: flow.status, waiting: flow.waiting, result: flow.result, retry });
   if (flow.receipts.length > MAX_RECEIPTS) flow.receipts.splice(0, flow.receipts.length - MAX_RECEIPTS);
 }
 

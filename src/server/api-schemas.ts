@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { JsonSchema, RequestSnapshotSchema, StepOptionSchema, UserSnapshotSchema, RunErrorSchema } from '../../runtime/protocol.js';
 import { DiagnosticSchema } from '../analysis/diagnostic.js';
 import { AttributeSyncSchema, JitSchemeSchema } from '../provisioning/connection.js';
-import { FlowWaitingSchema } from '../store/types.js';
+import { FlowWaitingSchema, StepRetrySchema } from '../store/types.js';
 
 const id = z.string().min(1).max(200);
 const name = z.string().trim().min(1).max(200);
@@ -274,8 +274,10 @@ export const InteractionBody = z.discriminatedUnion('kind', [
 export type InteractionBodyType = z.infer<typeof InteractionBody>;
 
 export const ChallengeBody = z
-  .object({ step: z.number().int().positive(), idp: z.string().min(1).max(200).default('LOCAL'), authenticator: z.string().min(1).max(200), username: z.string().max(400).optional() })
+  .object({ step: z.number().int().positive(), idp: z.string().min(1).max(200).default('LOCAL'), authenticator: z.string().min(1).max(200), username: z.string().min(1).max(400).optional() })
   .strict();
+
+
 
 export const IdempotencyKeySchema = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
@@ -291,7 +293,19 @@ export const FlowViewSchema = z
         redirect: z.object({ url: z.string().nullable(), params: z.record(z.string(), z.string()) }).nullable(),
       })
       .nullable(),
+    /** The step still waits after a wrong answer with attempts left (a wrong code): why, and how many attempts remain. */
+    retry: StepRetrySchema.nullable(),
     /** This answer is the stored answer of an earlier request with the same Idempotency-Key. */
     replayed: z.boolean(),
   })
   .meta({ id: 'Flow' });
+
+export const ChallengeViewSchema = z
+  .object({
+    flow: FlowViewSchema,
+    /** What the user needs: where the code went, or a TOTP enrolment's secret and otpauth URI; null when the step failed at the challenge. */
+    challenge: z.record(z.string(), JsonSchema).nullable(),
+    /** Why the step failed at the challenge (no email address, no local account): the flow moved on. */
+    reason: z.object({ code: z.string(), message: z.string() }).nullable(),
+  })
+  .meta({ id: 'Challenge' });

@@ -12,6 +12,7 @@ import helmet from 'helmet';
 import { ApiError } from './api-error.js';
 import { handleErrors, notFoundRoute, requireJson } from './middleware/handle-errors.js';
 import { requireAdmin, requireClient } from './middleware/authenticate.js';
+import { limitJsonDepth } from './middleware/limit-json-depth.js';
 import { mountRoutes, openApiDocument } from './route-table.js';
 import { applicationRoutes } from './routes/application-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
@@ -97,7 +98,7 @@ export function createApp(ctx: ServerContext, options: AppOptions): express.Expr
   });
   // The body is read only once the caller is known: without a credential nothing of the request
   // runs, not even JSON parsing of up to bodyLimitBytes.
-  const readJson = [requireJson, express.json({ limit: ctx.config.bodyLimitBytes, strict: true, type: 'application/json' })];
+  const readJson = [requireJson, express.json({ limit: ctx.config.bodyLimitBytes, strict: true, type: 'application/json' }), limitJsonDepth()];
   mountRoutes(api, routes, { admin: [guessing, requireAdmin(ctx.admin), ...readJson], client: [guessing, requireClient(ctx.admin), ...readJson], none: readJson });
   api.use(notFoundRoute);
   app.use('/api/v1', api);

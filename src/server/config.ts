@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { LimitsSchema } from '../../runtime/protocol.js';
+import { SmtpSettingsSchema } from '../authenticators/mailer.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -34,8 +35,15 @@ export const ServerConfigSchema = z
       .string()
       .refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
       .optional(),
-    /** AUTHSCRIPT_CREDENTIAL_RATE: credential checks per minute per client address. */
+    /** AUTHSCRIPT_CREDENTIAL_RATE: failed credential checks per minute per client address before 429. */
     credentialChecksPerMinute: z.coerce.number().int().positive().default(300),
+    /** AUTHSCRIPT_SMTP_URL and AUTHSCRIPT_SMTP_FROM: deliver emails (email OTP codes) through SMTP besides the outbox. */
+    smtp: SmtpSettingsSchema.optional(),
+    /**
+     * AUTHSCRIPT_TRUST_REPORTED: local authenticators authscript does not implement (FIDO, SMS OTP,
+     * ...) whose outcome the identity server reports and authscript accepts, comma-separated.
+     */
+    trustReportedOutcomes: z.array(z.string().min(1)).default([]),
   })
   .strict();
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -52,6 +60,7 @@ const ENV: Readonly<Record<string, keyof ServerConfig>> = {
   AUTHSCRIPT_BODY_LIMIT: 'bodyLimitBytes',
   AUTHSCRIPT_SECRET_KEY: 'secretKey',
   AUTHSCRIPT_CREDENTIAL_RATE: 'credentialChecksPerMinute',
+  AUTHSCRIPT_TRUST_REPORTED: 'trustReportedOutcomes',
 };
 
 export class ConfigError extends Error {
@@ -72,7 +81,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<key
       } catch {
         throw new ConfigError(`${name} must be a JSON object of sandbox limits (got ${JSON.stringify(value.slice(0, 40))})`);
       }
+    } else if (key === 'trustReportedOutcomes') {
+      raw[key] = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
     } else raw[key] = value;
+  }
+  // The two SMTP variables make one setting.
+  const smtpUrl = env['AUTHSCRIPT_SMTP_URL'];
+  if (smtpUrl !== undefined && smtpUrl !== '') {
+    raw['smtp'] = { url: smtpUrl, from: env['AUTHSCRIPT_SMTP_FROM'] ?? '' };
+    sourceOf['smtp'] = 'AUTHSCRIPT_SMTP_URL/AUTHSCRIPT_SMTP_FROM';
   }
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Json } from '../../runtime/protocol.js';
-import type { FlowEngine, FlowInteraction } from '../flow/engine.js';
+import { stepRetryOf, type ChallengeRequest, type FlowEngine, type FlowInteraction } from '../flow/engine.js';
 import { NO_SCRIPT } from '../flow/steps-in-order.js';
 import type { Connection } from '../provisioning/connection.js';
 import type { ConnectionRecord, ScriptVersion } from '../store/admin-types.js';
@@ -93,6 +93,14 @@ export class FlowService {
     return view(advanced, false);
   }
 
+  /** Starts (or repeats) the challenge of the step the flow waits for: an email code, a TOTP enrolment. */
+  async challenge(caller: Caller, flowId: string, request: ChallengeRequest): Promise<{ flow: FlowView; challenge: Record<string, Json> | null; reason: { code: string; message: string } | null }> {
+    await this.flowOf(caller, flowId);
+    const done = await this.deps.engine.challenge(flowId, request);
+    this.count(done.flow);
+    return { flow: view(done.flow, false), challenge: done.challenge === null ? null : { ...done.challenge }, reason: done.reason === null ? null : { code: done.reason.code, message: done.reason.message } };
+  }
+
   /** A flow of the caller's tenant; another tenant's flow does not exist for it. */
   private async flowOf(caller: Caller, flowId: string): Promise<FlowRecord> {
     const flow = await this.deps.store.getFlow(flowId);
@@ -131,11 +139,13 @@ export class FlowService {
 
 function answerOf(flowId: string, receipt: FlowReceipt, print: string, key: string): FlowView {
   if (receipt.fingerprint !== print) throw new ApiError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${key} was used for a different request`);
-  return { id: flowId, status: receipt.status, waiting: receipt.waiting, result: receipt.result, replayed: true };
+  return { id: flowId, status: receipt.status, waiting: receipt.waiting, result: receipt.result, retry: receipt.retry, replayed: true };
 }
 
 export function view(flow: FlowRecord, replayed: boolean): FlowView {
-  return { id: flow.id, status: flow.status, waiting: flow.waiting, result: flow.result, replayed };
+  const r = stepRetryOf(flow);
+  const retry = r === null ? null : { step: r.step, authenticator: r.authenticator, code: r.code, message: r.message, attemptsLeft: r.attemptsLeft };
+  return { id: flow.id, status: flow.status, waiting: flow.waiting, result: flow.result, retry, replayed };
 }
 
 function toInteraction(body: InteractionBodyType): FlowInteraction {
@@ -148,8 +158,7 @@ function toInteraction(body: InteractionBodyType): FlowInteraction {
         idp: body.idp,
         authenticator: body.authenticator,
         outcome: body.outcome ?? 'success',
-        username: c?.username,
-        password: c?.password,
+        credentials: c,
         subject: body.subject,
         claims: body.claims as Record<string, Json> | undefined,
       };

@@ -107,7 +107,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const engine = new FlowEngine({
       runner: new StepsInOrderRunner(sandbox),
       store,
-      authenticator: serverAuthenticator({ store, secretKey: deriveKey(key, 'totp secrets') }),
+      authenticator: serverAuthenticator({ secretKey: deriveKey(key, 'totp secrets'), config }),
       asyncCalls: userStoreAsyncCalls(store),
       cookieKey: deriveKey(key, 'cookies'),
     });

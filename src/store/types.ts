@@ -133,6 +133,12 @@ export const FlowResultSchema = z
   })
   .strict();
 
+/** A step that still waits after a wrong answer (a wrong code with attempts left), and why. */
+export const StepRetrySchema = z
+  .object({ step: z.number().int(), authenticator: z.string(), code: z.string(), message: z.string(), attemptsLeft: z.number().int().nullable() })
+  .strict();
+export type StepRetryView = z.infer<typeof StepRetrySchema>;
+
 /** What an interaction sent under an idempotency key answered. */
 export const FlowReceiptSchema = z
   .object({
@@ -143,6 +149,8 @@ export const FlowReceiptSchema = z
     status: z.enum(['waiting', 'success', 'fail', 'error']),
     waiting: FlowWaitingSchema.nullable(),
     result: FlowResultSchema.nullable(),
+    /** The step still waits after a wrong code with attempts left: why. */
+    retry: StepRetrySchema.nullable().default(null),
   })
   .strict();
 export type FlowReceipt = z.infer<typeof FlowReceiptSchema>;

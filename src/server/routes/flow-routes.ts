@@ -1,7 +1,7 @@
 /** The flow API, for identity servers (flow client credentials). */
 import { z } from 'zod';
 import { ApiError } from '../api-error.js';
-import { FlowParams, FlowViewSchema, IdempotencyKeySchema, InteractionBody, StartFlowBody } from '../api-schemas.js';
+import { ChallengeBody, ChallengeViewSchema, FlowParams, FlowViewSchema, IdempotencyKeySchema, InteractionBody, StartFlowBody } from '../api-schemas.js';
 import { route } from '../route-table.js';
 import type { ServerContext } from '../server-context.js';
 import type { Request } from 'express';
@@ -56,6 +56,18 @@ export function flowRoutes(ctx: ServerContext) {
       status: 200,
       response: FlowViewSchema,
       handler: async ({ params, body, caller, req }) => ({ body: await ctx.flows.interact(caller, params.flowId, body, idempotencyKey(req)) }),
+    }),
+    route({
+      method: 'post',
+      path: '/flows/:flowId/challenge',
+      summary: "Start or repeat the challenge of the step the flow waits for: send an email OTP code, or offer a TOTP enrolment",
+      tag: 'flows',
+      auth: 'client',
+      params: FlowParams,
+      body: ChallengeBody,
+      status: 200,
+      response: ChallengeViewSchema,
+      handler: async ({ params, body, caller }) => ({ body: await ctx.flows.challenge(caller, params.flowId, body) }),
     }),
   ];
 }
