@@ -68,6 +68,9 @@ const WRITE_ROUTES: readonly WriteRoute[] = [
   },
 ];
 
+/** JSON arrays nested `depth` levels deep. */
+const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
 const call = (r: WriteRoute, body: unknown) => (r.caller === 'admin' ? s.admin(r.method, r.path(), body) : s.flow(r.method, r.path(), body));
 const callRaw = (r: WriteRoute, body: string, contentType: string): Promise<Answer> =>
   s.raw(r.method, `/api/v1${r.path()}`, {
@@ -107,6 +110,12 @@ describe.each(WRITE_ROUTES)('$name', (r) => {
   it('refuses the body as another content type with 415, changing nothing', async () => {
     const before = await everything();
     expectError(await callRaw(r, JSON.stringify(r.valid()), 'text/plain'), 415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type: application/json');
+    expect(await everything()).toEqual(before);
+  });
+
+  it('refuses JSON nested deeper than 100 levels with 400, changing nothing', async () => {
+    const before = await everything();
+    expectError(await callRaw(r, `${JSON.stringify(r.valid()).slice(0, -1)},"deep":${nested(101)}}`, 'application/json'), 400, 'INVALID_REQUEST', 'nested deeper than 100 levels');
     expect(await everything()).toEqual(before);
   });
 
@@ -156,6 +165,32 @@ describe('bodies that are not what a route takes', () => {
     expectError(await adminRaw(s, 'POST', '/applications', '{"name":"Proto","__proto__":{"polluted":true}}'), 400, 'INVALID_REQUEST', '__proto__');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(await adminState(s)).toEqual(before);
+  });
+
+  it('answers JSON nested thousands of levels deep in free-form fields with 400, never a 500', async () => {
+    // Claims and scenarios take any JSON: their validation (and the lab's IPC) recurse per level.
+    const claims = `{"kind":"step","step":1,"idp":"Google","authenticator":"GoogleOIDCAuthenticator","subject":"g-deep","claims":{"address":${nested(50_000)}}}`;
+    const flowAnswer = await s.raw('POST', `/api/v1/flows/${flowId}/interactions`, {
+      body: claims,
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${s.demo.client.id}:${s.demo.client.secret}`).toString('base64')}` },
+    });
+    expectError(flowAnswer, 400, 'INVALID_REQUEST', 'nested deeper');
+    expectError(await adminRaw(s, 'POST', '/simulate', `{"source":"","interactions":${nested(50_000)}}`), 400, 'INVALID_REQUEST', 'nested deeper');
+    expect((await s.flow('GET', `/flows/${flowId}`)).body.status).toBe('waiting');
+  });
+
+  it('takes claims nested exactly as deep as the limit, and refuses one level more', async () => {
+    // The body is level 1 and claims level 2: 98 arrays under address reach level 100.
+    const login = async (depth: number) => {
+      const flow = (await s.flow('POST', '/flows', { application: s.demo.applicationId })).body.id;
+      return s.raw('POST', `/api/v1/flows/${flow}/interactions`, {
+        body: `{"kind":"step","step":1,"idp":"GitHub","authenticator":"GithubAuthenticator","subject":"gh-deep","claims":{"address":${nested(depth)}}}`,
+        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${s.demo.client.id}:${s.demo.client.secret}`).toString('base64')}` },
+      });
+    };
+    const within = await login(98);
+    expect(within.status, JSON.stringify(within.body)).toBe(200);
+    expectError(await login(99), 400, 'INVALID_REQUEST', 'nested deeper than 100 levels');
   });
 
   it('refuses an unknown query parameter, naming it', async () => {

@@ -154,6 +154,26 @@ describe('another tenant’s flow client', () => {
     expect((await s.flow('GET', `/flows/${demo.flowId}`)).body).toEqual(before);
   });
 
+  it('signs a federated identity the demo knows in as a user of its own tenant, never the demo’s', async () => {
+    // Its own Google connection, associating by verified email as the demo's does.
+    const connection = await other.admin('POST', '/connections', { name: 'Workspace', authenticator: 'GoogleOIDCAuthenticator', jit: { enabled: true, associateLocalUser: true }, claimMappings: { email: 'http://wso2.org/claims/emailaddress' }, userIdClaim: 'email' });
+    expect(connection.status).toBe(201);
+    const app = await other.admin('POST', '/applications', { name: 'Acme login', steps: [{ options: [{ idp: 'Workspace', authenticator: 'GoogleOIDCAuthenticator' }] }] });
+    const before = await adminState(s);
+    for (const [subject, email] of [['g-demo', 'demo-user@gmail.example'], ['g-alice', 'alice@thrift.example']]) {
+      const flow = await other.flow('POST', '/flows', { application: app.body.id });
+      const done = await other.flow('POST', `/flows/${flow.body.id}/interactions`, { kind: 'step', step: 1, idp: 'Workspace', authenticator: 'GoogleOIDCAuthenticator', subject, claims: { email, email_verified: true } });
+      expect(done.body.status, JSON.stringify(done.body)).toBe('success');
+      expect(done.body.result.subject).toMatchObject({ username: email, tenantDomain: 'acme.example' });
+      expect([demo.userId, demo.googleUserId]).not.toContain(done.body.result.subject.uniqueId);
+    }
+    expect((await other.admin('GET', '/users?query=@')).body.users.map((u: { username: string; provisionedBy: string }) => [u.username, u.provisionedBy])).toEqual([
+      ['demo-user@gmail.example', 'Workspace'],
+      ['alice@thrift.example', 'Workspace'],
+    ]);
+    expect(await adminState(s)).toEqual(before);
+  });
+
   it('gets its own flow for an Idempotency-Key the demo used, never the demo’s', async () => {
     const demoFlow = await s.flow('POST', '/flows', { application: demo.appId }, { 'idempotency-key': 'shared-key-1' });
     expect(demoFlow.status).toBe(201);
