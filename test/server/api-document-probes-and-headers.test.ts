@@ -98,6 +98,21 @@ describe('GET /api/v1/openapi.json', () => {
     expect((schema as Json).additionalProperties).toBe(false);
   });
 
+  it('describes what every GET route answers: each answer matches the route’s response schema', async () => {
+    const alice = (await s.admin('GET', '/users?query=alice')).body.users[0].id;
+    const flow = (await s.flow('POST', '/flows', { application: s.demo.applicationId })).body.id;
+    const params: Record<string, string> = { appId: s.demo.applicationId, number: '1', name: 'Google', userId: alice, templateId: 'skip-mfa-external-connections', flowId: flow };
+    const gets = allRoutes(s.server.context).filter((r) => r.method === 'get');
+    expect(gets.length).toBeGreaterThan(10);
+    for (const r of gets) {
+      const path = r.path.replace(/:([A-Za-z]+)/g, (_m, p: string) => params[p]!) + (r.path.endsWith('/diff') ? '?from=1&to=1' : '');
+      const answer = r.auth === 'client' ? await s.flow('GET', path) : await s.admin('GET', path);
+      expect(answer.status, `GET ${path}`).toBe(r.status);
+      const parsed = r.response!.safeParse(answer.body);
+      expect(parsed.success, `GET ${r.path}: ${parsed.error?.message}`).toBe(true);
+    }
+  });
+
   it('is served without a credential', async () => {
     expect((await s.raw('GET', '/api/v1/openapi.json')).status).toBe(200);
   });
