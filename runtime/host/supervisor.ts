@@ -23,6 +23,21 @@ export interface SupervisorOptions {
   readonly quarantineAfter?: number;
   /** First restart delay; doubles while a worker keeps dying within a second of starting. */
   readonly restartDelayMs?: number;
+  /**
+   * Starts one worker process (default: child_process.fork of `module`, stdout and stderr piped,
+   * JSON IPC). The server passes node:cluster's fork, so its workers share one listening port.
+   */
+  readonly spawn?: (module: WorkerModule, env: NodeJS.ProcessEnv) => ChildProcess;
+}
+
+function forkWorker(module: WorkerModule, env: NodeJS.ProcessEnv): ChildProcess {
+  return fork(module.path, [], {
+    execArgv: [...module.execArgv],
+    env,
+    // A worker's stdout is not the parent's: `simulate --json` promises one document there.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    serialization: 'json',
+  });
 }
 
 export interface CrashReport {
@@ -123,13 +138,7 @@ export class Supervisor extends EventEmitter<Events> {
 
   private spawn(i: number): void {
     const slot = this.slots[i]!;
-    const child = fork(this.options.module.path, [], {
-      execArgv: [...this.options.module.execArgv],
-      env: { ...process.env, ...this.options.env, [BEACON_ENV]: slot.beacon },
-      // A worker's stdout is not the parent's: `simulate --json` promises one document there.
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-    });
+    const child = (this.options.spawn ?? forkWorker)(this.options.module, { ...process.env, ...this.options.env, [BEACON_ENV]: slot.beacon });
     slot.child = child;
     slot.startedAt = Date.now();
     slot.stderr = '';

@@ -23,7 +23,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   return pino(
     {
       level,
-      base: { service: 'authscript' },
+      base: { service: 'authscript', pid: process.pid },
       redact: { paths: REDACTED_PATHS, censor: '[masked]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

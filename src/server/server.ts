@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Sandbox } from '../../runtime/host/sandbox.js';
+import { Sandbox, type RunGuard } from '../../runtime/host/sandbox.js';
 import { scriptVersion } from '../../runtime/host/tenant-isolate.js';
 import { FlowEngine } from '../flow/engine.js';
 import { StepsInOrderRunner } from '../flow/steps-in-order.js';
@@ -38,6 +38,8 @@ export interface StartOptions {
   readonly logDestination?: { write(line: string): void };
   /** Worker processes of the script lab (default 1). */
   readonly labWorkers?: number;
+  /** Crash containment of a supervised server worker (./server-cluster.ts): the crash beacon and the quarantine list. */
+  readonly guard?: RunGuard;
 }
 
 export interface RunningServer {
@@ -65,7 +67,7 @@ function packageVersion(): string {
  * folder, made on the first start. Keys for each use are derived from it (HKDF), so one secret
  * never serves two purposes.
  */
-function serverKey(config: ServerConfig, logger: Logger): Buffer {
+export function serverKey(config: ServerConfig, logger: Logger): Buffer {
   if (config.secretKey !== undefined) return Buffer.from(config.secretKey, 'base64');
   const file = join(config.dataDir, 'server.key');
   if (existsSync(file)) {
@@ -88,7 +90,7 @@ export function deriveKey(master: Buffer, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `authscript ${purpose}`, 32));
 }
 
-async function openStore(config: ServerConfig): Promise<SqlStore> {
+export async function openStore(config: ServerConfig): Promise<SqlStore> {
   if (config.databaseUrl !== undefined) return openPostgresStore(config.databaseUrl);
   return openSqliteStore(join(config.dataDir, 'authscript.db'));
 }
@@ -99,7 +101,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const key = serverKey(config, logger);
   const store = await openStore(config);
   const metrics = new ServerMetrics();
-  const sandbox = new Sandbox({ limits: config.limits });
+  const sandbox = new Sandbox({ limits: config.limits, ...(options.guard === undefined ? {} : { guard: options.guard }) });
   const lab = new PooledScriptLab(options.labWorkers ?? 1);
   let server: Server | undefined;
   try {
