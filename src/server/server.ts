@@ -86,6 +86,40 @@ export function serverKey(config: ServerConfig, logger: Logger): Buffer {
   return key;
 }
 
+/** How often the queue of non-blocking JIT provisioning is worked through. */
+const QUEUE_INTERVAL_MS = 2000;
+
+/**
+ * Works through the non-blocking JIT provisioning queue every QUEUE_INTERVAL_MS. Any process may:
+ * a job is claimed by one at a time, and a job whose claimer died is claimed again once its lease
+ * (5 minutes) has passed.
+ */
+function provisionInBackground(engine: FlowEngine, logger: Logger): { stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const work = async () => {
+    try {
+      // A full batch means there may be more.
+      while (!stopped && (await engine.processProvisioningQueue(50)) === 50);
+    } catch (e) {
+      logger.error({ err: e }, 'working through the provisioning queue failed; retrying later');
+    } finally {
+      running = null;
+    }
+  };
+  const timer = setInterval(() => {
+    if (running === null && !stopped) running = work();
+  }, QUEUE_INTERVAL_MS);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
 export function deriveKey(master: Buffer, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `authscript ${purpose}`, 32));
 }
@@ -135,6 +169,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
     };
     const demo = config.demo ? await seedDemo(store.admin, context.versionOf, Date.now()) : null;
+    const queue = provisionInBackground(engine, logger);
     const app = createApp(context, { editorDir: join(PACKAGE_ROOT, 'editor', 'dist'), version: packageVersion() });
     server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
@@ -160,6 +195,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
             listening.close(() => resolve());
             listening.closeIdleConnections();
           });
+          await queue.stop();
           await lab.close();
           sandbox.dispose();
           await store.close();

@@ -13,6 +13,8 @@ import {
   type Email,
   type FederatedIdentity,
   type ProvisioningJob,
+  type ClaimLease,
+  DEFAULT_LEASE_MS,
   type FlowRecord,
   type LocalUser,
   type NewLocalUser,
@@ -32,6 +34,8 @@ export class MemoryStore implements Store {
   private readonly associations = new Map<string, Association>();
   private readonly flows = new Map<string, FlowRecord>();
   private readonly jobs: ProvisioningJob[] = [];
+  /** When each running job was claimed (job id -> epoch ms). */
+  private readonly claims = new Map<string, number>();
   private readonly outbox: Email[] = [];
   private readonly sessions = new Map<string, UserSession>();
 
@@ -98,9 +102,15 @@ export class MemoryStore implements Store {
     return copy(stored);
   }
 
-  async claimProvisioningJobs(limit: number): Promise<ProvisioningJob[]> {
-    const claimed = this.jobs.filter((j) => j.status === 'queued').slice(0, limit);
-    for (const j of claimed) j.status = 'running';
+  async claimProvisioningJobs(limit: number, lease: ClaimLease = {}): Promise<ProvisioningJob[]> {
+    const now = lease.now ?? Date.now();
+    const cutoff = now - (lease.leaseMs ?? DEFAULT_LEASE_MS);
+    const claimable = (j: ProvisioningJob) => j.status === 'queued' || (j.status === 'running' && (this.claims.get(j.id) ?? 0) < cutoff);
+    const claimed = this.jobs.filter(claimable).slice(0, limit);
+    for (const j of claimed) {
+      j.status = 'running';
+      this.claims.set(j.id, now);
+    }
     return claimed.map(copy);
   }
 

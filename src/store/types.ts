@@ -264,11 +264,24 @@ export interface Outbox {
   emails(tenant: string): Promise<Email[]>;
 }
 
+export interface ClaimLease {
+  /** Epoch ms (default Date.now()). */
+  readonly now?: number;
+  /** How long a claim holds before another caller may take the job over (default 5 minutes). */
+  readonly leaseMs?: number;
+}
+
+export const DEFAULT_LEASE_MS = 5 * 60 * 1000;
+
 /** The durable queue of non-blocking JIT provisioning. */
 export interface ProvisioningQueue {
   enqueueProvisioning(job: Omit<ProvisioningJob, 'id' | 'status' | 'outcome'>): Promise<ProvisioningJob>;
-  /** Marks up to `limit` queued jobs as running and returns them; a job is claimed once. */
-  claimProvisioningJobs(limit: number): Promise<ProvisioningJob[]>;
+  /**
+   * Marks up to `limit` jobs as running and returns them: queued jobs, and running jobs whose
+   * claim is older than the lease (the process that claimed them died). A job is claimed by one
+   * caller at a time; provisioning is idempotent, so a job run again after a crash is safe.
+   */
+  claimProvisioningJobs(limit: number, lease?: ClaimLease): Promise<ProvisioningJob[]>;
   finishProvisioningJob(id: string, status: 'done' | 'failed', outcome: string): Promise<void>;
   provisioningJobs(tenant: string): Promise<ProvisioningJob[]>;
 }

@@ -150,6 +150,19 @@ describe('federated logins', () => {
   });
 });
 
+describe('non-blocking JIT provisioning', () => {
+  it('signs the user in at once and provisions the account in the background', async () => {
+    const connection = await t.admin('POST', '/connections', { name: 'Okta', authenticator: 'OktaAuthenticator', jit: { enabled: true, blocking: false }, claimMappings: { email: 'http://wso2.org/claims/emailaddress' }, userIdClaim: 'email' });
+    expect(connection.status, JSON.stringify(connection.body)).toBe(201);
+    const created = await t.admin('POST', '/applications', { name: 'Okta app', steps: [{ options: [{ idp: 'Okta', authenticator: 'OktaAuthenticator' }] }], scriptEnabled: false });
+    const flowId = await start(created.body.id);
+    const done = await interact(flowId, { kind: 'step', step: 1, idp: 'Okta', authenticator: 'OktaAuthenticator', subject: 'okta-1', claims: { email: 'quinn@example.com', email_verified: true } });
+    expect(done.body).toMatchObject({ status: 'success', result: { subject: { federated: true, idp: 'Okta' } } });
+    await expect.poll(async () => (await t.admin('GET', '/users?query=quinn')).body.total, { timeout: 10_000, interval: 200 }).toBe(1);
+    expect((await t.admin('GET', '/users?query=quinn')).body.users[0].provisionedBy).toBe('Okta');
+  });
+});
+
 describe('an application without a script', () => {
   let plain: string;
 

@@ -578,6 +578,16 @@ for (const dialect of DIALECTS) {
         expect(await store.claimProvisioningJobs(10)).toEqual([]);
       });
 
+      it('claims a running job again once its claim is older than the lease (its claimer died)', async () => {
+        const a = await store.enqueueProvisioning(job({ subject: 'a' }));
+        const T = 1_800_000_000_000;
+        expect((await store.claimProvisioningJobs(10, { now: T, leaseMs: 1000 })).map((j) => j.id)).toEqual([a.id]);
+        expect(await store.claimProvisioningJobs(10, { now: T + 1000, leaseMs: 1000 })).toEqual([]);
+        expect((await store.claimProvisioningJobs(10, { now: T + 1001, leaseMs: 1000 })).map((j) => j.id)).toEqual([a.id]);
+        await store.finishProvisioningJob(a.id, 'done', 'created PRIMARY/a');
+        expect(await store.claimProvisioningJobs(10, { now: T + 1_000_000, leaseMs: 1000 })).toEqual([]);
+      });
+
       it('records how each job finished and lists a tenant’s jobs', async () => {
         const a = await store.enqueueProvisioning(job({ subject: 'a' }));
         const b = await store.enqueueProvisioning(job({ subject: 'b' }));

@@ -128,8 +128,10 @@ for (const dialect of SQL_DIALECTS) {
       for (let i = 0; i < 300; i++) {
         queued.push((await store.enqueueProvisioning({ tenant: 't1', flowId: `f${i}`, idp: 'Google', subject: `s${i}`, claims: {}, createdAt: i })).id);
       }
-      const startAt = String(Date.now() + 2500);
-      const claims = await Promise.all(Array.from({ length: 3 }, () => child<{ claimed: string[] }>('claim', dialect, db.target!, startAt, '2')));
+      // Far enough ahead that all three processes have started on a loaded machine, and one job a
+      // claim, so that no process can take all 300 before the others begin.
+      const startAt = String(Date.now() + 8000);
+      const claims = await Promise.all(Array.from({ length: 3 }, () => child<{ claimed: string[] }>('claim', dialect, db.target!, startAt, '1')));
       const all = claims.flatMap((c) => c.claimed);
       expect(all).toHaveLength(300);
       expect(new Set(all).size).toBe(300);

@@ -131,6 +131,8 @@ export interface ProvisioningJobsTable {
   status: string;
   outcome: string | null;
   created_at: number;
+  /** When the job was last claimed (epoch ms); null while queued. Added by migration 0002. */
+  claimed_at: number | null;
 }
 
 export interface TenantsTable {

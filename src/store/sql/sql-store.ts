@@ -27,6 +27,8 @@ import {
   type AssociationInput,
   type Email,
   type FederatedIdentity,
+  type ClaimLease,
+  DEFAULT_LEASE_MS,
   type FlowRecord,
   type LocalUser,
   type NewLocalUser,
@@ -217,7 +219,9 @@ export class SqlStore implements Store {
     return stored;
   }
 
-  async claimProvisioningJobs(limit: number): Promise<ProvisioningJob[]> {
+  async claimProvisioningJobs(limit: number, lease: ClaimLease = {}): Promise<ProvisioningJob[]> {
+    const now = lease.now ?? Date.now();
+    const cutoff = now - (lease.leaseMs ?? DEFAULT_LEASE_MS);
     const count = Math.floor(limit);
     if (!(count > 0)) return [];
     // The candidates are chosen once, in a materialized CTE: as `IN (subquery)`, PostgreSQL may
@@ -229,15 +233,15 @@ export class SqlStore implements Store {
           db
             .selectFrom('provisioning_jobs')
             .select('seq')
-            .where('status', '=', 'queued')
+            .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('claimed_at', '<', cutoff)])]))
             .orderBy('seq')
             .limit(count)
             // Two processes claiming at once each skip the rows the other has locked.
             .$if(this.dialect === 'postgres', (qb) => qb.forUpdate().skipLocked()),
       )
       .updateTable('provisioning_jobs')
-      .set({ status: 'running' })
-      .where('status', '=', 'queued')
+      .set({ status: 'running', claimed_at: now })
+      .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('claimed_at', '<', cutoff)])]))
       .where('seq', 'in', (eb) => eb.selectFrom('claimed').select('claimed.seq'))
       .returningAll()
       .execute();

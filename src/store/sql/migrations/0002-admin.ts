@@ -1,7 +1,8 @@
 /**
  * 0002: what the server keeps besides logins (tenants, credentials, applications, published
- * script versions, connections, the audit log, flow-start idempotency keys), and two columns of
- * flows: the authenticators' state and the interactions' receipts (null in older rows).
+ * script versions, connections, the audit log, flow-start idempotency keys), two columns of
+ * flows: the authenticators' state and the interactions' receipts (null in older rows), and the
+ * claim time of provisioning jobs.
  */
 import { type CreateTableBuilder, type Kysely } from 'kysely';
 import type { SqlDialect } from '../schema.js';
@@ -18,6 +19,8 @@ function withSeq<T extends string>(table: CreateTableBuilder<T, never>, dialect:
 export async function up(db: AnyDb, dialect: SqlDialect): Promise<void> {
   await db.schema.alterTable('flows').addColumn('auth_state', 'text').execute();
   await db.schema.alterTable('flows').addColumn('receipts', 'text').execute();
+  // A claim's time, so a job whose claimer died is claimed again after a lease.
+  await db.schema.alterTable('provisioning_jobs').addColumn('claimed_at', 'double precision').execute();
 
   await db.schema
     .createTable('tenants')
@@ -106,6 +109,7 @@ export async function down(db: AnyDb): Promise<void> {
   for (const table of ['idempotency_keys', 'audit_log', 'connections', 'script_versions', 'applications', 'credentials', 'tenants']) {
     await db.schema.dropTable(table).execute();
   }
+  await db.schema.alterTable('provisioning_jobs').dropColumn('claimed_at').execute();
   await db.schema.alterTable('flows').dropColumn('receipts').execute();
   await db.schema.alterTable('flows').dropColumn('auth_state').execute();
 }
