@@ -33,7 +33,7 @@ const INVALID = { code: 'INVALID_CREDENTIALS', message: 'the username or passwor
 export class BasicAuthenticator implements StepAuthenticator {
   constructor(private readonly options: BasicAuthenticatorOptions = {}) {
     // A wrong static policy should stop the server at start, not the first login.
-    if (typeof options.lockout !== 'function') settingsFor(LockoutPolicySchema, 'lockout', options.lockout, '*');
+    if (typeof options.lockout !== 'function') settingsFor(LockoutPolicySchema, 'lockout', options.lockout, null);
   }
 
   async authenticate(attempt: StepAttempt, store: Store): Promise<StepVerdict> {

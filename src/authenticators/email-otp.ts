@@ -78,7 +78,7 @@ const TEMPLATE = 'email-otp';
 
 export class EmailOtpAuthenticator implements StepAuthenticator {
   constructor(private readonly options: EmailOtpAuthenticatorOptions = {}) {
-    if (typeof options.settings !== 'function') settingsFor(EmailOtpSettingsSchema, 'emailOtp', options.settings, '*');
+    if (typeof options.settings !== 'function') settingsFor(EmailOtpSettingsSchema, 'emailOtp', options.settings, null);
   }
 
   async challenge(attempt: StepAttempt, store: Store): Promise<ChallengeResult> {

@@ -6,13 +6,14 @@ import type { z } from 'zod';
 
 export type PerTenant<T> = Partial<T> | ((tenant: string) => Partial<T>);
 
-export function settingsFor<S extends z.ZodType>(schema: S, what: string, value: PerTenant<z.input<S>> | undefined, tenant: string): z.output<S> {
-  const raw = typeof value === 'function' ? value(tenant) : (value ?? {});
+/** `tenant` null checks settings given once for every tenant (at start-up). */
+export function settingsFor<S extends z.ZodType>(schema: S, what: string, value: PerTenant<z.input<S>> | undefined, tenant: string | null): z.output<S> {
+  const raw = typeof value === 'function' ? (tenant === null ? {} : value(tenant)) : (value ?? {});
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const path = issue === undefined ? '' : issue.path.join('.');
-  throw new TypeError(`${what}${path === '' ? '' : `.${path}`} for tenant ${tenant}: ${issue?.message ?? 'invalid'}`);
+  throw new TypeError(`${what}${path === '' ? '' : `.${path}`}${tenant === null ? '' : ` for tenant ${tenant}`}: ${issue?.message ?? 'invalid'}`);
 }
 
 /** `authenticatorParams` values are strings (WSO2 passes them so): a whole number in a range, or null when absent. */

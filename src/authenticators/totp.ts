@@ -54,8 +54,14 @@ export function sealTotpDevice(key: Buffer, user: Pick<LocalUser, 'tenant' | 'id
 
 /** The device in `user.totpSecret`; throws a SecretBoxError when it does not open (wrong key, changed value). */
 export function openTotpDevice(key: Buffer, user: Pick<LocalUser, 'tenant' | 'id'>, sealed: string): TotpDevice {
-  const parsed = TotpDeviceSchema.safeParse(JSON.parse(openSecret(key, sealed, deviceContext(user))));
-  if (!parsed.success) throw new TypeError(`the TOTP device of user ${user.id} is not a valid device record`);
+  const plain = openSecret(key, sealed, deviceContext(user));
+  let parsed: ReturnType<typeof TotpDeviceSchema.safeParse> | null = null;
+  try {
+    parsed = TotpDeviceSchema.safeParse(JSON.parse(plain));
+  } catch {
+    // Not JSON: reported below like any record of the wrong shape.
+  }
+  if (parsed === null || !parsed.success) throw new TypeError(`the TOTP device of user ${user.id} opens, but is not a device record ({secret, lastTimeStep})`);
   return parsed.data;
 }
 
