@@ -8,7 +8,7 @@ import type { Sandbox } from '../../runtime/host/sandbox.js';
 import type { ConnectionInput } from '../provisioning/connection.js';
 import { analyze } from './analyze.js';
 import { diagnostic, type Diagnostic } from './diagnostic.js';
-import { explore, type FlowGraph } from './explore.js';
+import { explore, type Conflict, type FlowGraph } from './explore.js';
 import { calleeName, parseScript } from './script-model.js';
 
 export interface LintOptions {
@@ -20,8 +20,11 @@ export interface LintOptions {
 
 export interface LintResult {
   readonly diagnostics: Diagnostic[];
-  /** Present when the application was given and the script parses. */
+  /** The exploration (graph, conflicts): present when the application was given and the script parses. */
   readonly graph?: FlowGraph;
+  readonly conflicts?: Conflict[];
+  /** The exploration hit its bound. */
+  readonly truncated?: boolean;
 }
 
 export function lint(source: string, options: LintOptions = {}): LintResult {
@@ -45,7 +48,7 @@ export function lint(source: string, options: LintOptions = {}): LintResult {
   if (exploration.truncated) {
     diagnostics.push(diagnostic('info', 'EXPLORATION_BOUND', `the flow explorer stopped after ${exploration.runs} runs: paths past the bound were not checked for JIT/MFA conflicts`, { loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } } }));
   }
-  return { diagnostics, graph: exploration.graph };
+  return { diagnostics, graph: exploration.graph, conflicts: exploration.conflicts, truncated: exploration.truncated };
 }
 
 /** The first executeStep(n) call for each literal step number, to point a conflict at. */

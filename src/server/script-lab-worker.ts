@@ -2,7 +2,7 @@
 import { Sandbox } from '../../runtime/host/sandbox.js';
 import { serveRequests } from '../../runtime/host/request-pool.js';
 import { connectToSupervisor } from '../../runtime/host/worker-link.js';
-import { explore } from '../analysis/explore.js';
+import { lint } from '../analysis/lint.js';
 import { parseScenario, ScenarioInvalidError, simulateScenario } from '../simulate/simulate.js';
 import type { LabRequest, LabResponse } from './script-lab.js';
 
@@ -11,10 +11,13 @@ const sandbox = new Sandbox({ guard: link.guard });
 
 serveRequests<LabRequest, LabResponse>(async (request) => {
   switch (request.kind) {
-    case 'explore': {
-      const { application, connections } = request.options;
-      if (application === undefined) return { kind: 'invalid', problems: ['no application to explore the script for'] };
-      return { kind: 'exploration', exploration: explore(request.source, { application, ...(connections === undefined ? {} : { connections }), sandbox }) };
+    case 'lint': {
+      const { application, connections, loopsAsErrors } = request.options;
+      const result = lint(request.source, { application, connections, loopsAsErrors, sandbox });
+      return {
+        kind: 'analysis',
+        analysis: { diagnostics: result.diagnostics, graph: result.graph ?? { nodes: [], edges: [] }, conflicts: result.conflicts ?? [], truncated: result.truncated ?? false },
+      };
     }
     case 'simulate':
       try {

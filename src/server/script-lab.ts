@@ -8,7 +8,6 @@
 import { describeCrash, RequestPool } from '../../runtime/host/request-pool.js';
 import { workerModule } from '../../runtime/host/worker-module.js';
 import { analyze } from '../analysis/analyze.js';
-import type { Exploration } from '../analysis/explore.js';
 import type { Trace } from '../simulate/scenario-schema.js';
 import { errorTrace } from '../simulate/trace.js';
 import { ApiError } from './api-error.js';
@@ -16,12 +15,12 @@ import type { AnalyzeOptions, ScriptAnalysis, ScriptLab } from './server-context
 
 export type LabRequest =
   | { readonly kind: 'simulate'; readonly tenant: string; readonly scenario: unknown }
-  | { readonly kind: 'explore'; readonly tenant: string; readonly source: string; readonly options: Omit<AnalyzeOptions, 'explore' | 'loopsAsErrors'> };
+  | { readonly kind: 'lint'; readonly tenant: string; readonly source: string; readonly options: Omit<AnalyzeOptions, 'explore'> };
 
 export type LabResponse =
   | { readonly kind: 'trace'; readonly trace: Trace }
   | { readonly kind: 'invalid'; readonly problems: string[] }
-  | { readonly kind: 'exploration'; readonly exploration: Exploration }
+  | { readonly kind: 'analysis'; readonly analysis: ScriptAnalysis }
   | { readonly kind: 'crashed'; readonly message: string };
 
 export class PooledScriptLab implements ScriptLab {
@@ -43,22 +42,22 @@ export class PooledScriptLab implements ScriptLab {
   }
 
   async analyze(source: string, options: AnalyzeOptions & { readonly tenant?: string }): Promise<ScriptAnalysis> {
-    const diagnostics = analyze(source, { application: options.application, loopsAsErrors: options.loopsAsErrors ?? false });
-    if (!options.explore || diagnostics.some((d) => d.code === 'SYNTAX' || d.code === 'NO_ENTRY_POINT') || options.application === undefined) {
-      return { diagnostics, exploration: null };
+    const loopsAsErrors = options.loopsAsErrors ?? false;
+    if (!options.explore || options.application === undefined) {
+      // The fast part: acorn only, no script run, in this process.
+      return { diagnostics: analyze(source, { application: options.application, loopsAsErrors }), graph: { nodes: [], edges: [] }, conflicts: [], truncated: false };
     }
     const answer = await this.pool.request({
-      kind: 'explore',
+      kind: 'lint',
       tenant: options.tenant ?? 'lab',
       source,
-      options: { application: options.application, ...(options.connections === undefined ? {} : { connections: options.connections }) },
+      options: { application: options.application, loopsAsErrors, ...(options.connections === undefined ? {} : { connections: options.connections }) },
     });
-    if (answer.kind === 'exploration') return { diagnostics, exploration: answer.exploration };
-    const message = answer.kind === 'crashed' ? answer.message : 'the exploration failed';
-    return {
-      diagnostics: [...diagnostics, { severity: 'warning', code: 'EXPLORATION_BOUND', message: `the flow could not be explored: ${message}`, line: 1, column: 0, endLine: 1, endColumn: 0 } as ScriptAnalysis['diagnostics'][number]],
-      exploration: null,
-    };
+    if (answer.kind === 'analysis') return answer.analysis;
+    const diagnostics = analyze(source, { application: options.application, loopsAsErrors });
+    const why = answer.kind === 'crashed' ? answer.message : 'the explorer failed';
+    diagnostics.push({ severity: 'warning', code: 'EXPLORATION_BOUND', message: `the flow could not be explored, so JIT/MFA conflicts were not checked: ${why}`, line: 1, column: 0, endLine: 1, endColumn: 0 });
+    return { diagnostics, graph: { nodes: [], edges: [] }, conflicts: [], truncated: true };
   }
 
   async simulate(scenario: unknown, tenant = 'lab'): Promise<Trace> {

@@ -6,15 +6,18 @@ import type { SqlStore } from '../store/sql/sql-store.js';
 import type { ApplicationSnapshotInput } from '../../runtime/protocol.js';
 import type { ConnectionInput } from '../provisioning/connection.js';
 import type { Diagnostic } from '../analysis/diagnostic.js';
-import type { Exploration } from '../analysis/explore.js';
+import type { Conflict, FlowGraph } from '../analysis/explore.js';
 import type { ServerConfig } from './config.js';
 import type { FlowService } from './flow-service.js';
 import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
 
+/** The analyzer's diagnostics (JIT/MFA conflicts among them, as warnings) and, when explored, the flow graph and the conflicts. */
 export interface ScriptAnalysis {
   readonly diagnostics: Diagnostic[];
-  readonly exploration: Exploration | null;
+  readonly graph: FlowGraph;
+  readonly conflicts: Conflict[];
+  readonly truncated: boolean;
 }
 
 export interface AnalyzeOptions {
@@ -22,6 +25,8 @@ export interface AnalyzeOptions {
   readonly connections?: readonly ConnectionInput[];
   readonly loopsAsErrors?: boolean;
   readonly explore: boolean;
+  /** Whose script: keeps a tenant's explorations on one lab worker. */
+  readonly tenant?: string;
 }
 
 /** The analyzer and the simulator, run where a hostile script cannot take the server down. */

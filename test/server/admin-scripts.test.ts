@@ -66,7 +66,8 @@ describe('validate', () => {
     const appId = await newApp();
     const answer = await s.admin('POST', `/applications/${appId}/script/validate`, { source: DEFAULT_SCRIPT });
     expect(answer.status).toBe(200);
-    expect(answer.body.diagnostics).toEqual([]);
+    // The conflict, also as a warning the editor shows beside the others.
+    expect(answer.body.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'JIT_MFA_CONFLICT', message: expect.stringContaining('GitHub') })]);
     expect(answer.body.conflicts).toEqual([expect.objectContaining({ connection: 'GitHub', step: 2, authenticator: 'totp' })]);
     expect(answer.body.graph.nodes.length).toBeGreaterThan(0);
     expect(answer.body.graph.edges.length).toBeGreaterThan(0);
@@ -93,6 +94,13 @@ describe('publish', () => {
     expect(published.status).toBe(201);
     expect(published.body).toMatchObject({ number: 1, message: 'first', source: ONE_STEP, author: expect.stringContaining('demo admin'), hash: expect.any(String), warnings: [] });
     expect((await s.admin('GET', `/applications/${appId}`)).body.publishedVersion).toBe(1);
+  });
+
+  it('publishes a script that breaks GitHub logins, with the JIT/MFA conflict among its warnings', async () => {
+    const appId = await newApp(DEFAULT_SCRIPT);
+    const published = await publish(appId, { message: 'MFA for everyone' });
+    expect(published.status).toBe(201);
+    expect(published.body.warnings).toEqual([expect.objectContaining({ code: 'JIT_MFA_CONFLICT', message: expect.stringContaining('GitHub') })]);
   });
 
   it('refuses a script with a syntax error with 409 PUBLISH_REFUSED and the diagnostics, publishing nothing', async () => {

@@ -39,8 +39,7 @@ export function labRoutes(ctx: ServerContext) {
           application = { name: body.application.name, tenantDomain: caller.tenant.domain, steps: body.application.steps };
         }
         const connections = (await ctx.admin.listConnections(caller.tenant.id)).map(engineConnection);
-        const { diagnostics, exploration } = await ctx.lab.analyze(body.script, { ...(application === undefined ? {} : { application }), connections, loopsAsErrors: body.loopsAsErrors, explore: application !== undefined });
-        return { body: { diagnostics, conflicts: exploration?.conflicts ?? [], graph: exploration?.graph ?? { nodes: [], edges: [] }, truncated: exploration?.truncated ?? false } };
+        return { body: await ctx.lab.analyze(body.script, { ...(application === undefined ? {} : { application }), connections, loopsAsErrors: body.loopsAsErrors, explore: application !== undefined, tenant: caller.tenant.id }) };
       },
     }),
   ];

@@ -38,10 +38,11 @@ export function scriptRoutes(ctx: ServerContext) {
   const analyze = async (caller: Caller, app: ApplicationRecord, source: string) => {
     const connections = (await ctx.admin.listConnections(caller.tenant.id)).map(engineConnection);
     const application = { name: app.name, tenantDomain: caller.tenant.domain, steps: app.steps, subjectStep: app.subjectStep, attributeStep: app.attributeStep };
-    return ctx.lab.analyze(source, { application, connections, explore: true });
+    return ctx.lab.analyze(source, { application, connections, explore: true, tenant: caller.tenant.id });
   };
   const publish = async (caller: Caller, app: ApplicationRecord, source: string, message: string, action: string, details: Record<string, string | number>) => {
-    const { diagnostics } = await ctx.lab.analyze(source, { application: { name: app.name, steps: app.steps }, explore: false });
+    // With the exploration: the JIT/MFA conflicts are among the warnings the answer lists.
+    const { diagnostics } = await analyze(caller, app, source);
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
       const first = errors[0]!;
@@ -92,15 +93,7 @@ export function scriptRoutes(ctx: ServerContext) {
       response: AnalysisSchema,
       handler: async ({ params, body, caller }) => {
         const app = await load(caller.tenant.id, params.appId);
-        const { diagnostics, exploration } = await analyze(caller, app, body.source ?? app.draft.source);
-        return {
-          body: {
-            diagnostics,
-            conflicts: exploration?.conflicts ?? [],
-            graph: exploration?.graph ?? { nodes: [], edges: [] },
-            truncated: exploration?.truncated ?? false,
-          },
-        };
+        return { body: await analyze(caller, app, body.source ?? app.draft.source) };
       },
     }),
     route({
