@@ -68,6 +68,7 @@ export class FlowService {
       key === undefined ? {} : { receipt: { key, fingerprint: print } },
     );
     this.deps.metrics.flowsStarted.inc({ tenant });
+    this.deps.metrics.scriptRunSeconds.observe(flow.usedScriptMs / 1000);
     this.count(flow);
     if (key !== undefined) {
       const stored = await this.deps.admin.putIdempotency({ tenant, key, fingerprint: print, flowId: flow.id, createdAt: Date.now() });
@@ -89,6 +90,7 @@ export class FlowService {
       if (receipt !== undefined) return answerOf(flow.id, receipt, print, key);
     }
     const advanced = await this.deps.engine.advance(flowId, toInteraction(body), key === undefined ? {} : { receipt: { key, fingerprint: print } });
+    this.deps.metrics.scriptRunSeconds.observe(Math.max(0, advanced.usedScriptMs - flow.usedScriptMs) / 1000);
     this.count(advanced);
     return view(advanced, false);
   }

@@ -296,5 +296,6 @@ describe('metrics', () => {
     const text = (await t.raw('GET', '/metrics')).body as string;
     expect(text).toMatch(/authscript_flows_started_total\{tenant="demo"\} \d+/);
     expect(text).toMatch(/authscript_flows_finished_total\{tenant="demo",outcome="success"\} \d+/);
+    expect(text).toMatch(/authscript_script_run_seconds_count [1-9]\d*/);
   });
 });
