@@ -129,7 +129,7 @@ function observe(ctx: ServerContext): RequestHandler {
       const route = routePath === undefined ? 'unmatched' : `${req.baseUrl}${routePath}`;
       ctx.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       ctx.metrics.httpSeconds.observe({ method: req.method, route }, seconds);
-      const flowId = typeof req.params?.flowId === 'string' ? req.params.flowId : res.locals.flowId;
+      const flowId = res.locals.flowId as string | undefined;
       ctx.logger.info(
         { requestId, ...(flowId === undefined ? {} : { flowId }), method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10, tenant: res.locals.caller?.tenant?.id },
         'request',

@@ -66,6 +66,8 @@ function parse<T extends z.ZodType>(schema: T, where: 'body' | 'query' | 'params
 export function mountRoutes(router: Router, routes: readonly AnyRoute[], guards: Readonly<Record<Auth, readonly RequestHandler[]>>): void {
   for (const r of routes) {
     const handler = async (req: Request, res: Response, next: NextFunction) => {
+      // The request's log line names the flow, also when the request fails.
+      if (typeof req.params['flowId'] === 'string') res.locals.flowId = req.params['flowId'];
       try {
         const params = parse(r.params ?? NoParams, 'params', { ...req.params });
         const query = parse(r.query ?? NoParams, 'query', { ...(req.query as object) });

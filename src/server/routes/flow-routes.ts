@@ -28,8 +28,9 @@ export function flowRoutes(ctx: ServerContext) {
       headers: IdempotencyHeader,
       status: 201,
       response: FlowViewSchema,
-      handler: async ({ body, caller, req }) => {
+      handler: async ({ body, caller, req, res }) => {
         const { view, created } = await ctx.flows.start(caller, body, idempotencyKey(req));
+        res.locals.flowId = view.id; // for the request's log line
         return { status: created ? 201 : 200, body: view, headers: { Location: `/api/v1/flows/${view.id}` } };
       },
     }),
