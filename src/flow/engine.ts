@@ -264,7 +264,10 @@ export class FlowEngine {
     const state = slotOf(flow, key);
     const attempt = this.attemptFor(flow, request, { outcome: 'success', credentials: request.username === undefined ? undefined : { username: request.username } }, state, at);
     const result = this.options.authenticator.challenge === undefined ? null : await this.options.authenticator.challenge(attempt, this.options.store);
-    if (result === null) throw new FlowError('INTERACTION_INVALID', `${request.idp}/${request.authenticator} takes no challenge: send the step's credentials`);
+    if (result === null) {
+      const instead = request.idp === 'LOCAL' ? "send the step's credentials" : 'report the outcome of the federated login';
+      throw new FlowError('INTERACTION_INVALID', `${request.idp}/${request.authenticator} takes no challenge: ${instead}`);
+    }
     switch (result.kind) {
       case 'refused':
         throw new FlowError('CHALLENGE_REFUSED', `${request.authenticator}: ${result.reason.message} (${result.reason.code})`);

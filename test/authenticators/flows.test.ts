@@ -170,6 +170,10 @@ describe('logins with the real authenticators', () => {
   it('refuses a challenge for an option without one, or for a step the flow does not wait for', async () => {
     const flow = await start(TWO_STEP);
     await expect(engine().challenge(flow.id, { step: 1, idp: 'LOCAL', authenticator: 'BasicAuthenticator' })).rejects.toMatchObject({ code: 'INTERACTION_INVALID', message: "LOCAL/BasicAuthenticator takes no challenge: send the step's credentials" });
+    await expect(engine().challenge(flow.id, { step: 1, idp: 'Google', authenticator: 'GoogleOIDCAuthenticator' })).rejects.toMatchObject({
+      code: 'INTERACTION_INVALID',
+      message: 'Google/GoogleOIDCAuthenticator takes no challenge: report the outcome of the federated login',
+    });
     await expect(engine().challenge(flow.id, { step: 2, idp: 'LOCAL', authenticator: 'totp' })).rejects.toMatchObject({ code: 'INTERACTION_MISMATCH', message: 'the flow waits for step 1, not step 2' });
     await expect(engine().challenge(flow.id, { step: 1, idp: 'LOCAL', authenticator: 'totp' })).rejects.toMatchObject({ code: 'INTERACTION_MISMATCH' });
   });
@@ -206,6 +210,21 @@ describe('logins with the real authenticators', () => {
     flow = await engine().advance(flow.id, password('alice', 'wrong'));
     flow = await engine().advance(flow.id, password('alice', 'right'));
     expect(flow.status).toBe('success');
+  });
+
+  it('forgets what every option of a step kept once the step ends (a code sent, then TOTP chosen)', async () => {
+    const secret = await aliceWithDevice();
+    const application = {
+      name: 'Thrift',
+      steps: [{ options: [{ idp: 'LOCAL', authenticator: 'BasicAuthenticator' }] }, { options: [{ idp: 'LOCAL', authenticator: 'totp' }, { idp: 'LOCAL', authenticator: 'email-otp-authenticator' }] }],
+    };
+    let flow = await engine().start({ tenant: TENANT, application, source: TWO_STEP });
+    flow = await engine().advance(flow.id, password('alice', 'right'));
+    const sent = await engine().challenge(flow.id, { step: 2, idp: 'LOCAL', authenticator: 'email-otp-authenticator' });
+    expect(Object.keys(sent.flow.authState)).toEqual(['2:email-otp-authenticator']);
+    flow = await engine().advance(flow.id, code(2, 'totp', await totpCode(secret)));
+    expect(flow.status).toBe('success');
+    expect(flow.authState).toEqual({});
   });
 
   it('refuses a step with an authenticator the server does not run', async () => {
