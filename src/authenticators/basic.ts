@@ -30,6 +30,9 @@ const MAX_PASSWORD = LIMITS.password.unwrap().maxLength ?? 1024;
 
 const INVALID = { code: 'INVALID_CREDENTIALS', message: 'the username or password is wrong' } as const;
 
+/** Compare-and-set rounds lost to concurrent checks of one account before this check gives up. */
+const MAX_COUNTER_RETRIES = 20;
+
 export class BasicAuthenticator implements StepAuthenticator {
   constructor(private readonly options: BasicAuthenticatorOptions = {}) {
     // A wrong static policy should stop the server at start, not the first login.
@@ -69,8 +72,23 @@ export class BasicAuthenticator implements StepAuthenticator {
       const passed = await verifyPasswordAsync(password, user.passwordHash);
       // A disabled account learns nothing from a right password, and its counters stay as they are.
       if (passed && user.disabled) return failed(user, refusal!);
-      const after = afterPasswordCheck(user, passed, policy, attempt.now);
-      const current = after.patch === null ? user : await store.updateUser(attempt.tenant, user.id, after.patch);
+      // The counters are written with a compare-and-set: a check running at once in another
+      // process makes this one read the account again and count on top of it.
+      let current = user;
+      let after = afterPasswordCheck(current, passed, policy, attempt.now);
+      for (let tries = 0; after.patch !== null; tries++) {
+        const written = await store.updateUserIf(attempt.tenant, current.id, { claims: current.claims, locked: current.locked }, after.patch);
+        if (written !== null) {
+          current = written;
+          break;
+        }
+        const reread = await store.getUserById(attempt.tenant, current.id);
+        if (reread === null || tries >= MAX_COUNTER_RETRIES) return failed(user, INVALID);
+        current = reread;
+        const lockedMeanwhile = accountRefusal(current, attempt.now);
+        if (lockedMeanwhile?.code === 'ACCOUNT_LOCKED') return failed(current, lockedMeanwhile);
+        after = afterPasswordCheck(current, passed, policy, attempt.now);
+      }
       if (passed) return { kind: 'local', outcome: 'success', user: current, reason: null, effects: [] };
       if (after.lockedUntil !== null) {
         return failed(current, {

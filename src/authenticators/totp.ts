@@ -115,7 +115,9 @@ export class TotpAuthenticator implements StepAuthenticator {
         const secret = openSecret(this.options.secretKey, state.pending.sealed, pendingContext(attempt.flowId));
         const timeStep = await matchedTimeStep(secret, code, epoch);
         if (timeStep === null) return this.wrong(attempt, user, state.failures, maxAttempts, 'TOTP_INVALID', 'the code does not match the new device');
-        const enrolled = await store.updateUser(attempt.tenant, user.id, { totpSecret: sealTotpDevice(this.options.secretKey, user, { secret, lastTimeStep: timeStep }) });
+        // Only while the user still has no device: another flow enrolling at the same moment wins or loses whole.
+        const enrolled = await store.updateUserIf(attempt.tenant, user.id, { totpSecret: null }, { totpSecret: sealTotpDevice(this.options.secretKey, user, { secret, lastTimeStep: timeStep }) });
+        if (enrolled === null) return this.wrong(attempt, user, state.failures, maxAttempts, 'TOTP_INVALID', 'another device was enrolled meanwhile');
         return { kind: 'local', outcome: 'success', user: enrolled, reason: null, effects: [{ kind: 'totpEnrolled', username: user.username, userStoreDomain: user.userStoreDomain }] };
       }
       const device = openTotpDevice(this.options.secretKey, user, user.totpSecret);
@@ -124,7 +126,10 @@ export class TotpAuthenticator implements StepAuthenticator {
       if (device.lastTimeStep !== null && timeStep <= device.lastTimeStep) {
         return this.wrong(attempt, user, state.failures, maxAttempts, 'TOTP_REPLAYED', 'this code was already used: wait for the next one');
       }
-      const updated = await store.updateUser(attempt.tenant, user.id, { totpSecret: sealTotpDevice(this.options.secretKey, user, { ...device, lastTimeStep: timeStep }) });
+      // Compare-and-set on the sealed device: of two checks of one code at once, in any processes,
+      // one moves the last time-step on and the other finds it moved (a replay).
+      const updated = await store.updateUserIf(attempt.tenant, user.id, { totpSecret: user.totpSecret }, { totpSecret: sealTotpDevice(this.options.secretKey, user, { ...device, lastTimeStep: timeStep }) });
+      if (updated === null) return this.wrong(attempt, user, state.failures, maxAttempts, 'TOTP_REPLAYED', 'this code was already used: wait for the next one');
       return { kind: 'local', outcome: 'success', user: updated, reason: null, effects: [] };
     });
   }

@@ -1,9 +1,8 @@
 /**
  * One check at a time per account, in this process. A check reads the account's counters (failed
- * logins, the last TOTP time-step), then writes them: two checks of one account at once would
- * both read the old value, so parallel password guesses would slip past the lockout and one TOTP
- * code could be accepted twice. The store has no compare-and-set for users, so this closes the
- * gap within a process; processes sharing a PostgreSQL database can still interleave (README).
+ * logins, the last TOTP time-step), then writes them with the store's compare-and-set
+ * (updateUserIf), which keeps checks in several processes exact; taking turns here spares the
+ * checks of one process the lost compare-and-set rounds (and the repeated reads) entirely.
  */
 const tails = new Map<string, Promise<unknown>>();
 

@@ -20,6 +20,7 @@ import {
   type NewLocalUser,
   type Store,
   type UserPatch,
+  type UserCondition,
   type UserSession,
 } from './types.js';
 
@@ -73,6 +74,15 @@ export class MemoryStore implements Store {
     const updated = { ...u, ...copy(patch) };
     this.users.set(id, updated);
     return copy(updated);
+  }
+
+  async updateUserIf(tenant: string, id: string, expected: UserCondition, patch: UserPatch): Promise<LocalUser | null> {
+    const u = this.users.get(id);
+    if (u === undefined || u.tenant !== tenant) return null;
+    for (const [field, value] of Object.entries(expected)) {
+      if (JSON.stringify(u[field as keyof UserCondition]) !== JSON.stringify(value)) return null;
+    }
+    return this.updateUser(tenant, id, patch);
   }
 
   async getAssociation(tenant: string, idp: string, subject: string): Promise<Association | null> {

@@ -39,6 +39,7 @@ export const LocalUserSchema = z
   .strict();
 export type LocalUser = z.infer<typeof LocalUserSchema>;
 export type NewLocalUser = Omit<LocalUser, 'id' | 'tenant'>;
+export type UserCondition = Partial<Pick<LocalUser, 'claims' | 'locked' | 'totpSecret'>>;
 export type UserPatch = Partial<Pick<LocalUser, 'claims' | 'roles' | 'groups' | 'locked' | 'disabled' | 'totpSecret' | 'passwordHash'>>;
 
 export const AssociationSchema = z
@@ -234,6 +235,13 @@ export interface UserRepository {
    */
   createUser(tenant: string, user: NewLocalUser, federated?: FederatedIdentity): Promise<LocalUser>;
   updateUser(tenant: string, id: string, patch: UserPatch): Promise<LocalUser>;
+  /**
+   * Compare-and-set: applies the patch only while the `expected` fields still hold the values
+   * given (as read before); null when one changed, or there is no such user. Authenticators count
+   * failures and record the last TOTP time-step with it, so checks running at once in several
+   * processes can neither lose a failure nor accept one code twice.
+   */
+  updateUserIf(tenant: string, id: string, expected: UserCondition, patch: UserPatch): Promise<LocalUser | null>;
   getAssociation(tenant: string, idp: string, subject: string): Promise<Association | null>;
   /** Idempotent: associating the same (idp, subject) with the same user again changes nothing. */
   associate(association: AssociationInput): Promise<{ created: boolean }>;

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../store/_databases.js';
 import { call, clientAuth, spawnServer, type ServerProcess } from './_processes.js';
@@ -171,5 +172,44 @@ describe('two server processes on one PostgreSQL database', () => {
     expect(done.body.status).toBe('success');
     const seen = await call(a.url, 'GET', `/flows/${started.body.id}`, clientAuth(demo));
     expect(seen.body.status).toBe('success');
+  });
+
+  it('count every wrong password of one account, however the guesses are spread over them', async () => {
+    const demo = (a.demo ?? b.demo)!;
+    const admin = `Bearer ${demo.adminToken}`;
+    const user = await call(a.url, 'POST', '/users', admin, { username: 'guessed', password: 'guessed-password' });
+    const guess = async (url: string) => {
+      const flow = await call(url, 'POST', '/flows', clientAuth(demo), { application: demo.applicationId });
+      return call(url, 'POST', `/flows/${flow.body.id}/interactions`, clientAuth(demo), { kind: 'step', step: 1, idp: 'LOCAL', authenticator: 'BasicAuthenticator', credentials: { username: 'guessed', password: 'wrong' } });
+    };
+    await Promise.all([guess(a.url), guess(b.url), guess(a.url), guess(b.url)]);
+    const after = await call(b.url, 'GET', `/users/${user.body.id}`, admin);
+    expect(after.body.claims['http://wso2.org/claims/identity/failedLoginAttempts']).toBe('4');
+    expect(after.body.locked).toBe(false);
+  });
+
+  it('accept one TOTP code once, even sent to both at the same moment', async () => {
+    const demo = (a.demo ?? b.demo)!;
+    const admin = `Bearer ${demo.adminToken}`;
+    await call(a.url, 'POST', '/users', admin, { username: 'twice', password: 'twice-password' });
+    const toStep2 = async (url: string) => {
+      const flow = await call(url, 'POST', '/flows', clientAuth(demo), { application: demo.applicationId });
+      await call(url, 'POST', `/flows/${flow.body.id}/interactions`, clientAuth(demo), { kind: 'step', step: 1, idp: 'LOCAL', authenticator: 'BasicAuthenticator', credentials: { username: 'twice', password: 'twice-password' } });
+      return flow.body.id as string;
+    };
+    // Enrol a device, with a code of the previous time-step, so the current one is still unused.
+    const enrolling = await toStep2(a.url);
+    const challenge = await call(a.url, 'POST', `/flows/${enrolling}/challenge`, clientAuth(demo), { step: 2, authenticator: 'totp' });
+    const secret = challenge.body.challenge.secret as string;
+    const previous = generateSync({ secret, epoch: Math.floor(Date.now() / 1000) - 30 });
+    expect((await call(a.url, 'POST', `/flows/${enrolling}/interactions`, clientAuth(demo), { kind: 'step', step: 2, idp: 'LOCAL', authenticator: 'totp', credentials: { code: previous } })).body.status).toBe('success');
+    const [one, two] = await Promise.all([toStep2(a.url), toStep2(b.url)]);
+    const code = generateSync({ secret });
+    const answers = await Promise.all([
+      call(a.url, 'POST', `/flows/${one}/interactions`, clientAuth(demo), { kind: 'step', step: 2, idp: 'LOCAL', authenticator: 'totp', credentials: { code } }),
+      call(b.url, 'POST', `/flows/${two}/interactions`, clientAuth(demo), { kind: 'step', step: 2, idp: 'LOCAL', authenticator: 'totp', credentials: { code } }),
+    ]);
+    expect(answers.map((x) => x.body.status).sort()).toEqual(['success', 'waiting']);
+    expect(answers.find((x) => x.body.status === 'waiting')!.body.retry.code).toBe('TOTP_REPLAYED');
   });
 });

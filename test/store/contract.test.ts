@@ -144,6 +144,24 @@ for (const dialect of DIALECTS) {
         expect(await store.getUser('t1', 'PRIMARY', 'Alice')).toBeNull();
       });
 
+      it('updates a user only while the expected fields hold what was read (compare-and-set)', async () => {
+        const u = await store.createUser('t1', newUser({ claims: { a: '1' }, totpSecret: 'd1' }));
+        expect(await store.updateUserIf('t1', u.id, { claims: { a: '1' }, totpSecret: 'd1', locked: false }, { claims: { a: '2' }, totpSecret: 'd2' })).toMatchObject({ claims: { a: '2' }, totpSecret: 'd2' });
+        expect(await store.updateUserIf('t1', u.id, { claims: { a: '1' } }, { locked: true })).toBeNull();
+        expect(await store.updateUserIf('t1', u.id, { totpSecret: 'd1' }, { locked: true })).toBeNull();
+        expect(await store.updateUserIf('t2', u.id, { totpSecret: 'd2' }, { locked: true })).toBeNull();
+        expect((await store.getUserById('t1', u.id))?.locked).toBe(false);
+        const cleared = await store.updateUserIf('t1', u.id, { totpSecret: 'd2' }, { totpSecret: null });
+        expect(cleared?.totpSecret).toBeNull();
+        expect(await store.updateUserIf('t1', u.id, { totpSecret: null }, { totpSecret: 'd3' })).toMatchObject({ totpSecret: 'd3' });
+      });
+
+      it('lets one of two concurrent compare-and-sets of the same value win', async () => {
+        const u = await store.createUser('t1', newUser({ totpSecret: 'd1' }));
+        const results = await Promise.all([store.updateUserIf('t1', u.id, { totpSecret: 'd1' }, { totpSecret: 'a' }), store.updateUserIf('t1', u.id, { totpSecret: 'd1' }, { totpSecret: 'b' })]);
+        expect(results.filter((r) => r !== null)).toHaveLength(1);
+      });
+
       it('creates a user with its federated association in one write', async () => {
         const created = await store.createUser('t1', newUser({ provisionedBy: 'Google' }), { idp: 'Google', subject: 'g-1' });
         expect(await store.getAssociation('t1', 'Google', 'g-1')).toEqual({ tenant: 't1', idp: 'Google', subject: 'g-1', userId: created.id, locked: false });

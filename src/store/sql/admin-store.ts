@@ -305,7 +305,7 @@ export class SqlAdminStore implements AdminRepository {
 
   async updateUserAudited(tenant: string, id: string, patch: UserPatch, audit: AuditInput): Promise<LocalUser> {
     return this.db.transaction().execute(async (trx) => {
-      const user = await patchUser(trx, tenant, id, patch);
+      const user = (await patchUser(trx, tenant, id, patch))!;
       await insertAudit(trx, tenant, audit, Date.now());
       return user;
     });

@@ -35,6 +35,7 @@ import {
   type ProvisioningJob,
   type Store,
   type UserPatch,
+  type UserCondition,
   type UserSession,
 } from '../types.js';
 import {
@@ -157,7 +158,11 @@ export class SqlStore implements Store {
   }
 
   async updateUser(tenant: string, id: string, patch: UserPatch): Promise<LocalUser> {
-    return this.db.transaction().execute((trx) => patchUser(trx, tenant, id, patch));
+    return this.db.transaction().execute(async (trx) => (await patchUser(trx, tenant, id, patch))!);
+  }
+
+  async updateUserIf(tenant: string, id: string, expected: UserCondition, patch: UserPatch): Promise<LocalUser | null> {
+    return this.db.transaction().execute((trx) => patchUser(trx, tenant, id, patch, expected));
   }
 
   async getAssociation(tenant: string, idp: string, subject: string): Promise<Association | null> {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Transaction, Updateable } from 'kysely';
-import { DuplicateUserError, LocalUserSchema, type LocalUser, type NewLocalUser, type UserPatch } from '../types.js';
+import { DuplicateUserError, LocalUserSchema, type LocalUser, type NewLocalUser, type UserCondition, type UserPatch } from '../types.js';
 import { check, checkText } from './record-checks.js';
 import { claimRows, userFrom, userRow } from './rows.js';
 import type { Database, UsersTable } from './schema.js';
@@ -50,8 +50,12 @@ export async function insertUser(trx: Transaction<Database>, tenant: string, use
   return created;
 }
 
-/** Applies a patch to a user and its claim index (inside the caller's transaction). */
-export async function patchUser(trx: Transaction<Database>, tenant: string, id: string, patch: UserPatch): Promise<LocalUser> {
+/**
+ * Applies a patch to a user and its claim index (inside the caller's transaction). With a
+ * condition, only while the condition's fields hold the values given (one UPDATE ... WHERE, so
+ * concurrent writers cannot both pass it): null otherwise.
+ */
+export async function patchUser(trx: Transaction<Database>, tenant: string, id: string, patch: UserPatch, condition?: UserCondition): Promise<LocalUser | null> {
   check(PatchSchema, `a patch of user ${id}`, patch);
   const set: Updateable<UsersTable> = {};
   const columns = userRow({ ...emptyUser, ...patch });
@@ -69,8 +73,21 @@ export async function patchUser(trx: Transaction<Database>, tenant: string, id: 
     if (row === undefined) throw missing();
     return userFrom(row);
   }
-  const row = await trx.updateTable('users').set(set).where('id', '=', id).where('tenant', '=', tenant).returningAll().executeTakeFirst();
-  if (row === undefined) throw missing();
+  let update = trx.updateTable('users').set(set).where('id', '=', id).where('tenant', '=', tenant);
+  if (condition !== undefined) {
+    const expected = userRow({ ...emptyUser, ...condition });
+    if (condition.claims !== undefined) update = update.where('claims', '=', expected.claims);
+    if (condition.locked !== undefined) update = update.where('locked', '=', expected.locked);
+    if (condition.totpSecret !== undefined) {
+      const secret = condition.totpSecret;
+      update = secret === null ? update.where('totp_secret', 'is', null) : update.where('totp_secret', '=', secret);
+    }
+  }
+  const row = await update.returningAll().executeTakeFirst();
+  if (row === undefined) {
+    if (condition !== undefined) return null;
+    throw missing();
+  }
   const user = userFrom(row);
   if (patch.claims !== undefined) {
     await trx.deleteFrom('user_claims').where('user_id', '=', id).execute();
