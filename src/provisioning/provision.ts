@@ -83,13 +83,22 @@ export function remoteClaimStrings(claims: Readonly<Record<string, Json>>): Reco
   return out;
 }
 
+/**
+ * The local claims the server keeps for itself (failed logins, lock state, ...): an IdP never
+ * writes them, whatever the mappings say, or a remote claim could reset a lockout.
+ */
+const IDENTITY_CLAIMS = 'http://wso2.org/claims/identity/';
+
 /** Remote claims to local claims through the connection's mappings (all raw claims when it has none). */
 export function mapClaims(connection: Connection, claims: Readonly<Record<string, Json>>): Record<string, string> {
   const remote = remoteClaimStrings(claims);
   const mappings = Object.entries(connection.claimMappings);
-  if (mappings.length === 0) return remote;
   const out: Record<string, string> = {};
-  for (const [from, to] of mappings) if (remote[from] !== undefined) out[to] = remote[from]!;
+  if (mappings.length === 0) {
+    for (const [k, v] of Object.entries(remote)) if (!k.startsWith(IDENTITY_CLAIMS)) out[k] = v;
+    return out;
+  }
+  for (const [from, to] of mappings) if (remote[from] !== undefined && !to.startsWith(IDENTITY_CLAIMS)) out[to] = remote[from]!;
   return out;
 }
 
