@@ -44,6 +44,12 @@ export const ServerConfigSchema = z
      * ...) whose outcome the identity server reports and authscript accepts, comma-separated.
      */
     trustReportedOutcomes: z.array(z.string().min(1)).default([]),
+    /**
+     * AUTHSCRIPT_HTTP_ALLOW: the domains scripts' httpGet/httpPost may reach (a domain allows its
+     * subdomains), comma-separated. Empty: every call ends in onFail. Loopback, private and
+     * link-local addresses are refused whatever the list says.
+     */
+    httpAllow: z.array(z.string().min(1).regex(/^[A-Za-z0-9.*-]+$/, 'a domain name')).default([]),
   })
   .strict();
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -61,6 +67,7 @@ const ENV: Readonly<Record<string, keyof ServerConfig>> = {
   AUTHSCRIPT_SECRET_KEY: 'secretKey',
   AUTHSCRIPT_CREDENTIAL_RATE: 'credentialChecksPerMinute',
   AUTHSCRIPT_TRUST_REPORTED: 'trustReportedOutcomes',
+  AUTHSCRIPT_HTTP_ALLOW: 'httpAllow',
 };
 
 export class ConfigError extends Error {
@@ -81,7 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<key
       } catch {
         throw new ConfigError(`${name} must be a JSON object of sandbox limits (got ${JSON.stringify(value.slice(0, 40))})`);
       }
-    } else if (key === 'trustReportedOutcomes') {
+    } else if (key === 'trustReportedOutcomes' || key === 'httpAllow') {
       raw[key] = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
     } else raw[key] = value;
   }

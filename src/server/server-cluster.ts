@@ -69,6 +69,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     AUTHSCRIPT_BODY_LIMIT: String(config.bodyLimitBytes),
     AUTHSCRIPT_CREDENTIAL_RATE: String(config.credentialChecksPerMinute),
     AUTHSCRIPT_TRUST_REPORTED: config.trustReportedOutcomes.join(','),
+    AUTHSCRIPT_HTTP_ALLOW: config.httpAllow.join(','),
     ...(config.databaseUrl === undefined ? {} : { DATABASE_URL: config.databaseUrl }),
     ...(config.secretKey === undefined ? {} : { AUTHSCRIPT_SECRET_KEY: config.secretKey }),
     ...(config.smtp === undefined ? {} : { AUTHSCRIPT_SMTP_URL: config.smtp.url, AUTHSCRIPT_SMTP_FROM: config.smtp.from }),

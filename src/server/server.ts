@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sandbox, type RunGuard } from '../../runtime/host/sandbox.js';
 import { scriptVersion } from '../../runtime/host/tenant-isolate.js';
-import { FlowEngine } from '../flow/engine.js';
+import { FlowEngine, type AsyncCaller } from '../flow/engine.js';
+import { OutboundHttp } from '../flow/outbound-http.js';
 import { StepsInOrderRunner } from '../flow/steps-in-order.js';
 import { userStoreAsyncCalls } from '../flow/user-async-calls.js';
 import { loadTemplates, type CatalogTemplate } from '../templates/catalog.js';
@@ -86,6 +87,16 @@ export function serverKey(config: ServerConfig, logger: Logger): Buffer {
   return key;
 }
 
+/**
+ * Scripts' httpGet and httpPost, performed by the server (allow-listed domains, public addresses
+ * only, timeouts, retries, a size cap: src/flow/outbound-http.ts). Other async calls are left to
+ * the identity server, as interactions.
+ */
+function scriptHttp(config: ServerConfig): AsyncCaller {
+  const http = new OutboundHttp({ allowedDomains: () => config.httpAllow });
+  return { call: (tenant, call, args) => (call === 'httpGet' || call === 'httpPost' ? http.call(tenant, call, args) : Promise.resolve(null)) };
+}
+
 /** How often the queue of non-blocking JIT provisioning is worked through. */
 const QUEUE_INTERVAL_MS = 2000;
 
@@ -144,7 +155,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       runner: new StepsInOrderRunner(sandbox),
       store,
       authenticator: serverAuthenticator({ secretKey: deriveKey(key, 'totp secrets'), config }),
-      asyncCalls: userStoreAsyncCalls(store),
+      asyncCalls: userStoreAsyncCalls(store, scriptHttp(config)),
       cookieKey: deriveKey(key, 'cookies'),
     });
     let templates: Promise<readonly CatalogTemplate[]> | undefined;

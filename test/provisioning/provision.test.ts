@@ -31,7 +31,7 @@ describe('JIT provisioning', () => {
     expect(await store.getAssociation('t', 'Google', 'g-123')).toMatchObject({ userId: r.kind === 'local' ? r.user.id : '' });
   });
 
-  it('never lets an IdP write the server's identity claims (failed logins, lock state), mapped or raw', async () => {
+  it('never lets an IdP write the server’s identity claims (failed logins, lock state), mapped or raw', async () => {
     const lockout = 'http://wso2.org/claims/identity/failedLoginAttempts';
     const mapped = await provision(request({ ...GOOGLE, claimMappings: { ...GOOGLE.claimMappings, attempts: lockout } }, { claims: { email: 'bob@example.com', email_verified: true, attempts: '0' } }), store);
     expect(mapped.kind === 'local' ? mapped.user.claims : null).toEqual({ 'http://wso2.org/claims/emailaddress': 'bob@example.com' });

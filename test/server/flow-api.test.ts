@@ -150,6 +150,21 @@ describe('federated logins', () => {
   });
 });
 
+describe("a script's HTTP calls", () => {
+  it('end in onFail at once for a domain that is not allowed, without waiting for the identity server', async () => {
+    const source = `var onLoginRequest = function (context) {
+      httpGet('https://risk.not-allowed.example/score', {
+        onSuccess: function (context, data) { executeStep(1); },
+        onFail: function (context, data) { fail({ errorCode: 'RISK_SERVICE_DOWN' }); }
+      });
+    };`;
+    const created = await t.admin('POST', '/applications', { name: 'Risk', steps: [{ options: [{ idp: 'LOCAL', authenticator: 'BasicAuthenticator' }] }], source });
+    expect((await t.admin('POST', `/applications/${created.body.id}/script/publish`, { message: 'risk check' })).status).toBe(201);
+    const started = await t.flow('POST', '/flows', { application: created.body.id });
+    expect(started.body).toMatchObject({ status: 'fail', result: { error: { code: 'RISK_SERVICE_DOWN' } } });
+  });
+});
+
 describe('non-blocking JIT provisioning', () => {
   it('signs the user in at once and provisions the account in the background', async () => {
     const connection = await t.admin('POST', '/connections', { name: 'Okta', authenticator: 'OktaAuthenticator', jit: { enabled: true, blocking: false }, claimMappings: { email: 'http://wso2.org/claims/emailaddress' }, userIdClaim: 'email' });
