@@ -68,6 +68,13 @@ export const UpdateApplicationBody = z
 
 export const AppParams = z.object({ appId: id }).strict();
 
+/** The editor's saved scenarios: each with an id, the simulator form and the expected result. */
+const SavedScenario = z.object({ id: z.string().min(1).max(200) }).catchall(JsonSchema);
+export const SavedScenariosBody = z.object({ scenarios: z.array(SavedScenario).max(200) }).strict();
+export const SavedScenariosViewSchema = z
+  .object({ scenarios: z.array(z.record(z.string(), JsonSchema)), updatedAt: z.number().nullable(), updatedBy: z.string().nullable() })
+  .meta({ id: 'SavedScenarios' });
+
 // ---------------------------------------------------------------------------------------------
 // Scripts
 

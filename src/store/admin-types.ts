@@ -120,6 +120,16 @@ export const IdempotencyRecordSchema = z
   .strict();
 export type IdempotencyRecord = z.infer<typeof IdempotencyRecordSchema>;
 
+/** The scenarios saved beside an application's script (the editor's tests of it), as one document. */
+export const SavedScenariosSchema = z
+  .object({
+    scenarios: z.array(z.record(z.string(), JsonSchema)).max(200),
+    updatedAt: z.number().nullable(),
+    updatedBy: z.string().nullable(),
+  })
+  .strict();
+export type SavedScenarios = z.infer<typeof SavedScenariosSchema>;
+
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
 }
@@ -173,6 +183,11 @@ export interface AdminRepository {
   /** Deletes a user with its associations and sessions. */
   deleteUser(tenant: string, id: string, audit: AuditInput): Promise<boolean>;
   associationsOfUser(tenant: string, userId: string): Promise<Association[]>;
+
+  /** The application's saved scenarios (an empty list before the first save). */
+  getSavedScenarios(tenant: string, appId: string): Promise<SavedScenarios>;
+  /** Replaces them; NotFoundError when there is no such application. */
+  putSavedScenarios(tenant: string, appId: string, scenarios: SavedScenarios['scenarios'], by: string, at: number, audit: AuditInput): Promise<SavedScenarios>;
 
   appendAudit(tenant: string, entry: AuditInput, at: number): Promise<void>;
   auditLog(tenant: string, query: { limit: number; before?: number }): Promise<AuditEntry[]>;

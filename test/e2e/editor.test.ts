@@ -139,6 +139,12 @@ describe.skipIf(!serverAvailable)('the web editor', { timeout: 90_000 }, () => {
       await page.getByRole('button', { name: 'Save scenario' }).click();
       await page.getByTestId('run-all').click();
       await page.locator('.scenario-list .badge-ok', { hasText: 'pass' }).waitFor({ timeout: 30_000 });
+      // Saved on the server beside the script, not in this browser.
+      const headers = { authorization: `Bearer ${server.adminToken}` };
+      const apps = (await (await fetch(new URL('api/v1/applications', server.url), { headers })).json()) as { applications: { id: string; name: string }[] };
+      const thrift = apps.applications.find((a) => a.name === 'Thrift')!;
+      const saved = (await (await fetch(new URL(`api/v1/applications/${thrift.id}/scenarios`, server.url), { headers })).json()) as { scenarios: { form: { name: string } }[] };
+      expect(saved.scenarios.map((x) => x.form.name)).toContain('GitHub user skips TOTP');
     });
   });
 

@@ -159,3 +159,34 @@ describe('applications refuse bad input and change nothing', () => {
     expect(await adminState(s)).toEqual(before);
   });
 });
+
+describe('the scenarios saved beside a script', () => {
+  const scenario = { id: 's1', form: { name: 'GitHub skips MFA', actions: [] }, expect: { outcome: 'success' } };
+
+  it('are an empty list before the first save', async () => {
+    const app = await createApp();
+    expect((await s.admin('GET', `/applications/${app.id}/scenarios`)).body).toEqual({ scenarios: [], updatedAt: null, updatedBy: null });
+  });
+
+  it('are replaced as a whole, kept as sent, and audited', async () => {
+    const app = await createApp();
+    const saved = await s.admin('PUT', `/applications/${app.id}/scenarios`, { scenarios: [scenario] });
+    expect(saved.status).toBe(200);
+    expect((await s.admin('GET', `/applications/${app.id}/scenarios`)).body).toEqual({ scenarios: [scenario], updatedAt: expect.any(Number), updatedBy: expect.stringContaining('demo admin') });
+    expect((await auditLog(s))[0]).toMatchObject({ action: 'application.scenarios', target: app.id, details: { count: 1 } });
+  });
+
+  it('refuse a scenario without an id, naming it, and keep what was saved', async () => {
+    const app = await createApp();
+    await s.admin('PUT', `/applications/${app.id}/scenarios`, { scenarios: [scenario] });
+    expectError(await s.admin('PUT', `/applications/${app.id}/scenarios`, { scenarios: [{ form: {} }] }), 400, 'INVALID_REQUEST', 'body.scenarios.0.id');
+    expect((await s.admin('GET', `/applications/${app.id}/scenarios`)).body.scenarios).toEqual([scenario]);
+  });
+
+  it('go with their application', async () => {
+    const app = await createApp();
+    await s.admin('PUT', `/applications/${app.id}/scenarios`, { scenarios: [scenario] });
+    await s.admin('DELETE', `/applications/${app.id}`);
+    expectError(await s.admin('GET', `/applications/${app.id}/scenarios`), 404, 'NOT_FOUND');
+  });
+});

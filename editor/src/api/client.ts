@@ -18,6 +18,7 @@ import type {
   User,
   Validation,
 } from './types.js';
+import type { SavedScenario } from '../lib/scenario.js';
 
 export const API_BASE = '/api/v1';
 
@@ -138,6 +139,16 @@ export class Api {
       syncedAttributesReadOnly: connection.syncedAttributesReadOnly,
     };
     return this.request('PUT', `/connections/${enc(connection.name)}`, body);
+  }
+
+  /** The scenarios saved beside the application's script, shared by the tenant's admins. */
+  async savedScenarios(appId: string): Promise<SavedScenario[]> {
+    const answer = await this.request<{ scenarios: SavedScenario[] }>('GET', `/applications/${encodeURIComponent(appId)}/scenarios`);
+    return answer.scenarios;
+  }
+
+  async saveScenarios(appId: string, scenarios: readonly SavedScenario[]): Promise<void> {
+    await this.request('PUT', `/applications/${encodeURIComponent(appId)}/scenarios`, { scenarios });
   }
 
   async users(query = '', limit = 200): Promise<User[]> {

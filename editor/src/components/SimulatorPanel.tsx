@@ -8,7 +8,7 @@ import { ApiError, type Api } from '../api/client.js';
 import type { Application, Connection, FlowGraph, Trace, User } from '../api/types.js';
 import { download } from '../lib/download.js';
 import { buildScenario, emptyForm, expectationOf, fileName, mismatches, ScenarioFormError, type SavedScenario, type ScenarioForm, type TenantSnapshot } from '../lib/scenario.js';
-import { loadScenarios, newId, storeScenarios } from '../lib/scenario-store.js';
+import { newId } from '../lib/scenario-store.js';
 import type { Highlight } from '../lib/trace-path.js';
 import { FlowGraphView } from './FlowGraphView.js';
 import { ScenarioEditor } from './ScenarioEditor.js';
@@ -21,7 +21,6 @@ export interface SimulatorHandle {
 
 interface Props {
   api: Api;
-  tenantId: string;
   app: Application;
   connections: readonly Connection[];
   source: string;
@@ -35,22 +34,35 @@ interface Props {
 
 type Result = { status: 'running' } | { status: 'pass' } | { status: 'fail'; reasons: string[] } | { status: 'error'; reasons: string[] };
 
-export function SimulatorPanel({ api, tenantId, app, connections, source, graph, highlight, trace, onTrace, onJump, onReady }: Props) {
+export function SimulatorPanel({ api, app, connections, source, graph, highlight, trace, onTrace, onJump, onReady }: Props) {
   const [form, setForm] = useState<ScenarioForm>(() => emptyForm(app));
   const [editing, setEditing] = useState<string | null>(null);
   const [users, setUsers] = useState<User[]>([]);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState<SavedScenario[]>(() => loadScenarios(tenantId, app.id));
+  const [saved, setSaved] = useState<SavedScenario[]>([]);
   const [results, setResults] = useState<Record<string, Result>>({});
 
   useEffect(() => {
     api.users().then(setUsers, (e: unknown) => setError(`Users could not be loaded: ${e instanceof ApiError ? e.describe() : String(e)}`));
   }, [api]);
 
+  useEffect(() => {
+    setSaved([]);
+    api.savedScenarios(app.id).then(
+      (s) => setSaved(s),
+      (e: unknown) => setError(`Saved scenarios could not be loaded: ${e instanceof ApiError ? e.describe() : String(e)}`),
+    );
+  }, [api, app.id]);
+
+  // Saved on the server beside the script, for every admin of the tenant; the list shown is what was sent.
   const persist = (next: SavedScenario[]) => {
+    const before = saved;
     setSaved(next);
-    storeScenarios(tenantId, app.id, next);
+    api.saveScenarios(app.id, next).catch((e: unknown) => {
+      setSaved(before);
+      setError(`The scenarios could not be saved: ${e instanceof ApiError ? e.describe() : String(e)}`);
+    });
   };
 
   const tenant = (): TenantSnapshot => ({ application: app, connections, users });
@@ -136,7 +148,7 @@ export function SimulatorPanel({ api, tenantId, app, connections, source, graph,
       ) : null}
       <section class="saved-scenarios" aria-label="Saved scenarios">
         <h4>
-          Saved scenarios <span class="muted">({saved.length}, in this browser)</span>
+          Saved scenarios <span class="muted">({saved.length}, beside the script)</span>
         </h4>
         {saved.length === 0 ? (
           <p class="muted">Run a scenario and save it: it becomes a test of this script, with the run's result as what it must keep doing.</p>

@@ -306,7 +306,6 @@ function AppWorkspace({ api, me, apps, app, connections, onSelectApp, onAppChang
               <SimulatorPanel
                 onReady={(h) => (simulator.current = h)}
                 api={api}
-                tenantId={me.tenant.id}
                 app={app}
                 connections={connections}
                 source={text}

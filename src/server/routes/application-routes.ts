@@ -1,7 +1,7 @@
 /** Applications and their steps (admin). */
 import { z } from 'zod';
 import { notFound } from '../api-error.js';
-import { AppParams, ApplicationSchema, CreateApplicationBody, UpdateApplicationBody } from '../api-schemas.js';
+import { AppParams, ApplicationSchema, CreateApplicationBody, SavedScenariosBody, SavedScenariosViewSchema, UpdateApplicationBody } from '../api-schemas.js';
 import { route } from '../route-table.js';
 import type { ServerContext } from '../server-context.js';
 import type { ApplicationRecord } from '../../store/admin-types.js';
@@ -90,6 +90,40 @@ export function applicationRoutes(ctx: ServerContext) {
           details: { changed: Object.keys(body) },
         });
         return { body: applicationView(updated) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/applications/:appId/scenarios',
+      summary: "The scenarios saved beside the application's script (the editor's tests of it)",
+      tag: 'applications',
+      auth: 'admin',
+      params: AppParams,
+      status: 200,
+      response: SavedScenariosViewSchema,
+      handler: async ({ params, caller }) => {
+        await load(caller.tenant.id, params.appId);
+        return { body: await ctx.admin.getSavedScenarios(caller.tenant.id, params.appId) };
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/applications/:appId/scenarios',
+      summary: "Replace the scenarios saved beside the application's script",
+      tag: 'applications',
+      auth: 'admin',
+      params: AppParams,
+      body: SavedScenariosBody,
+      status: 200,
+      response: SavedScenariosViewSchema,
+      handler: async ({ params, body, caller }) => {
+        const saved = await ctx.admin.putSavedScenarios(caller.tenant.id, params.appId, body.scenarios, caller.actor, Date.now(), {
+          actor: caller.actor,
+          action: 'application.scenarios',
+          target: params.appId,
+          details: { count: body.scenarios.length },
+        });
+        return { body: saved };
       },
     }),
     route({

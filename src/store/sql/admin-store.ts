@@ -12,6 +12,7 @@ import {
   CredentialSchema,
   IdempotencyRecordSchema,
   NotFoundError,
+  SavedScenariosSchema,
   ScriptVersionSchema,
   TenantSchema,
   ConflictError,
@@ -24,6 +25,7 @@ import {
   type Credential,
   type IdempotencyRecord,
   type NewApplication,
+  type SavedScenarios,
   type ScriptVersion,
   type Tenant,
 } from '../admin-types.js';
@@ -170,6 +172,7 @@ export class SqlAdminStore implements AdminRepository {
       const result = await trx.deleteFrom('applications').where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
       if (result.numDeletedRows === 0n) return false;
       await trx.deleteFrom('script_versions').where('tenant', '=', tenant).where('app_id', '=', id).execute();
+      await trx.deleteFrom('saved_scenarios').where('tenant', '=', tenant).where('app_id', '=', id).execute();
       await insertAudit(trx, tenant, audit, Date.now());
       return true;
     });
@@ -338,6 +341,32 @@ export class SqlAdminStore implements AdminRepository {
   async associationsOfUser(tenant: string, userId: string): Promise<Association[]> {
     const rows = await this.db.selectFrom('associations').selectAll().where('tenant', '=', tenant).where('user_id', '=', userId).orderBy('idp').orderBy('subject').execute();
     return rows.map(associationFrom);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Saved scenarios
+
+  async getSavedScenarios(tenant: string, appId: string): Promise<SavedScenarios> {
+    const row = await this.db.selectFrom('saved_scenarios').selectAll().where('tenant', '=', tenant).where('app_id', '=', appId).executeTakeFirst();
+    if (row === undefined) return { scenarios: [], updatedAt: null, updatedBy: null };
+    const ref = { table: 'saved_scenarios', row: `app ${appId}` };
+    return validate(SavedScenariosSchema, ref, { scenarios: fromJson(ref, 'document', row.document), updatedAt: row.updated_at, updatedBy: row.updated_by });
+  }
+
+  async putSavedScenarios(tenant: string, appId: string, scenarios: SavedScenarios['scenarios'], by: string, at: number, audit: AuditInput): Promise<SavedScenarios> {
+    const saved: SavedScenarios = { scenarios: structuredClone(scenarios), updatedAt: at, updatedBy: by };
+    check(SavedScenariosSchema, `the saved scenarios of application ${appId}`, saved);
+    await this.db.transaction().execute(async (trx) => {
+      const touched = await trx.updateTable('applications').set({ updated_at: at }).where('tenant', '=', tenant).where('id', '=', appId).returning('id').executeTakeFirst();
+      if (touched === undefined) throw new NotFoundError(`no application ${appId}`);
+      await trx
+        .insertInto('saved_scenarios')
+        .values({ tenant, app_id: appId, document: json(saved.scenarios), updated_at: at, updated_by: by })
+        .onConflict((oc) => oc.columns(['tenant', 'app_id']).doUpdateSet({ document: json(saved.scenarios), updated_at: at, updated_by: by }))
+        .execute();
+      await insertAudit(trx, tenant, audit, at);
+    });
+    return saved;
   }
 
   // -------------------------------------------------------------------------------------------

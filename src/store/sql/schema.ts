@@ -209,6 +209,15 @@ export interface IdempotencyKeysTable {
   created_at: number;
 }
 
+export interface SavedScenariosTable {
+  tenant: string;
+  app_id: string;
+  /** JSON: the editor's saved scenarios of the application. */
+  document: string;
+  updated_at: number;
+  updated_by: string;
+}
+
 export interface Database {
   users: UsersTable;
   user_claims: UserClaimsTable;
@@ -224,6 +233,7 @@ export interface Database {
   connections: ConnectionsTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
+  saved_scenarios: SavedScenariosTable;
 }
 
 /** The SQL dialects the store speaks. */
