@@ -21,6 +21,9 @@ import type { Caller } from '../middleware/authenticate.js';
 import type { ServerContext } from '../server-context.js';
 import type { ApplicationRecord, ScriptVersion } from '../../store/admin-types.js';
 
+/** A publish's (or a rollback's) answer: the new version, and the analyzer's warnings about it. */
+const PublishedSchema = ScriptVersionSchema.extend({ warnings: AnalysisSchema.shape.diagnostics }).meta({ id: 'PublishedVersion' });
+
 const summary = (v: ScriptVersion) => ({ number: v.number, hash: v.hash, author: v.author, message: v.message, createdAt: v.createdAt });
 const full = (v: ScriptVersion) => ({ ...summary(v), source: v.source });
 
@@ -105,7 +108,7 @@ export function scriptRoutes(ctx: ServerContext) {
       params: AppParams,
       body: PublishBody,
       status: 201,
-      response: ScriptVersionSchema.extend({ warnings: AnalysisSchema.shape.diagnostics }),
+      response: PublishedSchema,
       handler: async ({ params, body, caller }) => {
         const app = await load(caller.tenant.id, params.appId);
         return { body: await publish(caller, app, body.source ?? app.draft.source, body.message, 'script.publish', {}) };
@@ -162,7 +165,7 @@ export function scriptRoutes(ctx: ServerContext) {
       params: AppParams,
       body: RollbackBody,
       status: 201,
-      response: ScriptVersionSchema.extend({ warnings: AnalysisSchema.shape.diagnostics }),
+      response: PublishedSchema,
       handler: async ({ params, body, caller }) => {
         const app = await load(caller.tenant.id, params.appId);
         const earlier = await versionOf(caller.tenant.id, params.appId, body.version);
