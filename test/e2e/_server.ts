@@ -5,17 +5,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-/** What the tests use of src/server/server.ts's startServer. */
-interface StartServer {
-  (options: { config: Record<string, unknown> }): Promise<{ url: string; demo: { adminToken: string } | null; close(): Promise<void> }>;
-}
-
-const SERVER_MODULE = fileURLToPath(new URL('../../src/server/server.ts', import.meta.url));
-
-/** The browser tests need the server (issue 6); until its module exists they are skipped, not failed. */
-export const serverAvailable = existsSync(SERVER_MODULE);
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../src/server/server.js';
 
 export interface EditorServer {
   readonly url: string;
@@ -34,8 +25,6 @@ async function ensureEditorBuilt(): Promise<void> {
 
 export async function startEditorServer(): Promise<EditorServer> {
   await ensureEditorBuilt();
-  // Imported by path so this file compiles before the server module exists.
-  const { startServer } = (await import(pathToFileURL(SERVER_MODULE).href)) as { startServer: StartServer };
   const dataDir = mkdtempSync(join(tmpdir(), 'authscript-e2e-'));
   const server = await startServer({ config: { port: 0, host: '127.0.0.1', dataDir, demo: true, logLevel: 'silent' } });
   if (server.demo === null) throw new Error('the demo tenant was not seeded');

@@ -6,13 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium, withPage } from './_browser.js';
 import { ALWAYS_MFA, analysed, editorText, signIn, typeScript } from './_editor.js';
-import { serverAvailable, startEditorServer, type EditorServer } from './_server.js';
+import { startEditorServer, type EditorServer } from './_server.js';
 
 let server: EditorServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!serverAvailable) return;
   [server, browser] = await Promise.all([startEditorServer(), launchChromium()]);
 }, 180_000);
 
@@ -21,7 +20,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe.skipIf(!serverAvailable)('the web editor', { timeout: 90_000 }, () => {
+describe('the web editor', { timeout: 90_000 }, () => {
   it('asks for the admin token and shows the demo application once signed in', async () => {
     await withPage(browser, 'sign in', async (page) => {
       await page.goto(server.url);
