@@ -154,7 +154,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const engine = new FlowEngine({
       runner: new StepsInOrderRunner(sandbox),
       store,
-      authenticator: serverAuthenticator({ secretKey: deriveKey(key, 'totp secrets'), config }),
+      authenticator: serverAuthenticator({ secretKey: deriveKey(key, 'totp secrets'), config, logger }),
       asyncCalls: userStoreAsyncCalls(store, scriptHttp(config)),
       cookieKey: deriveKey(key, 'cookies'),
     });
