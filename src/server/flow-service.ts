@@ -17,6 +17,7 @@ import { ApiError, notFound } from './api-error.js';
 import type { InteractionBodyType } from './api-schemas.js';
 import type { Caller } from './middleware/authenticate.js';
 import type { ServerMetrics } from './metrics.js';
+import type { TenantSettingsCache } from './tenant-settings.js';
 import type { z } from 'zod';
 import type { FlowViewSchema } from './api-schemas.js';
 import type { RequestSnapshotInput } from '../../runtime/protocol.js';
@@ -28,6 +29,7 @@ export interface FlowServiceDeps {
   readonly store: Store;
   readonly admin: SqlAdminStore;
   readonly metrics: ServerMetrics;
+  readonly tenantSettings: TenantSettingsCache;
 }
 
 /** A connection as the flow engine sees it (the admin record without its bookkeeping). */
@@ -48,6 +50,7 @@ export class FlowService {
 
   async start(caller: Caller, body: { application: string; request: RequestSnapshotInput }, key: string | undefined): Promise<{ view: FlowView; created: boolean }> {
     const tenant = caller.tenant.id;
+    await this.deps.tenantSettings.refresh(tenant);
     const print = fingerprint({ start: body });
     if (key !== undefined) {
       const earlier = await this.deps.admin.getIdempotency(tenant, key);
@@ -84,6 +87,7 @@ export class FlowService {
 
   async interact(caller: Caller, flowId: string, body: InteractionBodyType, key: string | undefined): Promise<FlowView> {
     const flow = await this.flowOf(caller, flowId);
+    await this.deps.tenantSettings.refresh(caller.tenant.id);
     const print = fingerprint({ interaction: body });
     if (key !== undefined) {
       const receipt = flow.receipts.find((r) => r.key === key);
@@ -98,6 +102,7 @@ export class FlowService {
   /** Starts (or repeats) the challenge of the step the flow waits for: an email code, a TOTP enrolment. */
   async challenge(caller: Caller, flowId: string, request: ChallengeRequest): Promise<{ flow: FlowView; challenge: Record<string, Json> | null; reason: { code: string; message: string } | null }> {
     await this.flowOf(caller, flowId);
+    await this.deps.tenantSettings.refresh(caller.tenant.id);
     const done = await this.deps.engine.challenge(flowId, request);
     this.count(done.flow);
     return { flow: view(done.flow, false), challenge: done.challenge === null ? null : { ...done.challenge }, reason: done.reason === null ? null : { code: done.reason.code, message: done.reason.message } };

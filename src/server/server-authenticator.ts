@@ -8,12 +8,15 @@ import { AuthenticatorRegistry } from '../authenticators/registry.js';
 import type { StepAuthenticator } from '../authenticators/types.js';
 import type { ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
+import type { TenantSettingsCache } from './tenant-settings.js';
 
 export interface ServerAuthenticatorOptions {
   /** Seals TOTP devices at rest. */
   readonly secretKey: Buffer;
   readonly config: ServerConfig;
   readonly logger: Logger;
+  /** The tenants' own lockout and email OTP settings. */
+  readonly tenantSettings: TenantSettingsCache;
 }
 
 /**
@@ -34,9 +37,14 @@ function loggedDelivery(mailer: Mailer, logger: Logger): Mailer {
 
 export function serverAuthenticator(options: ServerAuthenticatorOptions): StepAuthenticator {
   const smtp = options.config.smtp;
+  const tenants = options.tenantSettings;
   return AuthenticatorRegistry.standard({
     secretKey: options.secretKey,
-    ...(smtp === undefined ? {} : { emailOtp: { mailer: loggedDelivery(new NodemailerMailer(smtp), options.logger) } }),
+    basic: { lockout: (tenant) => tenants.get(tenant).lockout },
+    emailOtp: {
+      settings: (tenant) => tenants.get(tenant).emailOtp,
+      ...(smtp === undefined ? {} : { mailer: loggedDelivery(new NodemailerMailer(smtp), options.logger) }),
+    },
     ...(options.config.trustReportedOutcomes.length === 0 ? {} : { trustReportedOutcomes: options.config.trustReportedOutcomes }),
   });
 }

@@ -9,6 +9,7 @@ import type { Diagnostic } from '../analysis/diagnostic.js';
 import type { Conflict, FlowGraph } from '../analysis/explore.js';
 import type { ServerConfig } from './config.js';
 import type { FlowService } from './flow-service.js';
+import type { TenantSettingsCache } from './tenant-settings.js';
 import type { Logger } from './logger.js';
 import type { ServerMetrics } from './metrics.js';
 
@@ -42,6 +43,8 @@ export interface ServerContext {
   readonly store: SqlStore;
   readonly admin: SqlAdminStore;
   readonly flows: FlowService;
+  /** Each tenant's own settings (limits, HTTP allow-list, lockout, email OTP), as this process knows them. */
+  readonly tenantSettings: TenantSettingsCache;
   readonly lab: ScriptLab;
   readonly templates: () => Promise<readonly CatalogTemplate[]>;
   readonly metrics: ServerMetrics;

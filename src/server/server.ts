@@ -29,6 +29,7 @@ import { ServerMetrics } from './metrics.js';
 import { PooledScriptLab } from './script-lab.js';
 import { serverAuthenticator } from './server-authenticator.js';
 import type { ServerContext } from './server-context.js';
+import { TenantSettingsCache } from './tenant-settings.js';
 
 export interface StartOptions {
   /** Settings over the environment's (tests pass everything here). */
@@ -92,8 +93,8 @@ export function serverKey(config: ServerConfig, logger: Logger): Buffer {
  * only, timeouts, retries, a size cap: src/flow/outbound-http.ts). Other async calls are left to
  * the identity server, as interactions.
  */
-function scriptHttp(config: ServerConfig): AsyncCaller {
-  const http = new OutboundHttp({ allowedDomains: () => config.httpAllow });
+function scriptHttp(config: ServerConfig, tenantSettings: TenantSettingsCache): AsyncCaller {
+  const http = new OutboundHttp({ allowedDomains: (tenant) => [...config.httpAllow, ...tenantSettings.get(tenant).httpAllow] });
   return { call: (tenant, call, args) => (call === 'httpGet' || call === 'httpPost' ? http.call(tenant, call, args) : Promise.resolve(null)) };
 }
 
@@ -146,7 +147,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const key = serverKey(config, logger);
   const store = await openStore(config);
   const metrics = new ServerMetrics();
-  const sandbox = new Sandbox({ limits: config.limits, ...(options.guard === undefined ? {} : { guard: options.guard }) });
+  // A tenant whose limits change gets a new isolate, built with them.
+  const tenantSettings: TenantSettingsCache = new TenantSettingsCache(store.admin, (tenant) => sandbox.resetTenant(tenant));
+  const sandbox = new Sandbox({ limits: config.limits, limitsFor: (tenant) => tenantSettings.limits(tenant), ...(options.guard === undefined ? {} : { guard: options.guard }) });
   const lab = new PooledScriptLab(options.labWorkers ?? 1);
   let server: Server | undefined;
   try {
@@ -154,8 +157,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const engine = new FlowEngine({
       runner: new StepsInOrderRunner(sandbox),
       store,
-      authenticator: serverAuthenticator({ secretKey: deriveKey(key, 'totp secrets'), config, logger }),
-      asyncCalls: userStoreAsyncCalls(store, scriptHttp(config)),
+      authenticator: serverAuthenticator({ secretKey: deriveKey(key, 'totp secrets'), config, logger, tenantSettings }),
+      asyncCalls: userStoreAsyncCalls(store, scriptHttp(config, tenantSettings)),
       cookieKey: deriveKey(key, 'cookies'),
     });
     let templates: Promise<readonly CatalogTemplate[]> | undefined;
@@ -164,7 +167,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       config,
       store,
       admin: store.admin,
-      flows: new FlowService({ engine, store, admin: store.admin, metrics }),
+      flows: new FlowService({ engine, store, admin: store.admin, metrics, tenantSettings }),
+      tenantSettings,
       lab,
       templates: () => (templates ??= loadTemplates()),
       metrics,

@@ -8,7 +8,7 @@
  * change: the audit log never misses a change, and never records one that did not happen.
  */
 import { z } from 'zod';
-import { JsonSchema, StepOptionSchema } from '../../runtime/protocol.js';
+import { JsonSchema, StepOptionSchema, type Json } from '../../runtime/protocol.js';
 import { ConnectionSchema } from '../provisioning/connection.js';
 import type { Association, LocalUser, NewLocalUser, UserPatch } from './types.js';
 
@@ -142,6 +142,10 @@ export interface AdminRepository {
   createTenant(tenant: Tenant): Promise<Tenant>;
   getTenant(id: string): Promise<Tenant | null>;
   listTenants(): Promise<Tenant[]>;
+  /** The tenant's settings as stored (the server validates them): an empty object for none. */
+  getTenantSettings(id: string): Promise<Record<string, Json>>;
+  /** Replaces them, audited; NotFoundError when there is no such tenant. */
+  putTenantSettings(id: string, settings: Record<string, Json>, audit: AuditInput): Promise<void>;
 
   createCredential(credential: Credential, audit: AuditInput | null): Promise<Credential>;
   getCredential(id: string): Promise<Credential | null>;

@@ -7,6 +7,8 @@ import { route } from '../route-table.js';
 import type { ServerContext } from '../server-context.js';
 import type { Credential } from '../../store/admin-types.js';
 import { EmailSchema } from '../../store/types.js';
+import type { Json } from '../../../runtime/protocol.js';
+import { TenantSettingsSchema } from '../tenant-settings.js';
 
 const clientView = (c: Credential) => ({ id: c.id, name: c.name, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt });
 
@@ -23,6 +25,31 @@ export function tenantRoutes(ctx: ServerContext) {
       handler: async ({ caller }) => ({
         body: { tenant: { id: caller.tenant.id, name: caller.tenant.name, domain: caller.tenant.domain }, credential: { id: caller.credential.id, name: caller.credential.name } },
       }),
+    }),
+    route({
+      method: 'get',
+      path: '/settings',
+      summary: "The tenant's own settings: sandbox limits, the domains its scripts may call, the lockout policy, email OTP",
+      tag: 'tenant',
+      auth: 'admin',
+      status: 200,
+      response: TenantSettingsSchema,
+      handler: async ({ caller }) => ({ body: await ctx.tenantSettings.refresh(caller.tenant.id) }),
+    }),
+    route({
+      method: 'put',
+      path: '/settings',
+      summary: "Replace the tenant's settings (what is left out falls back to the server's)",
+      tag: 'tenant',
+      auth: 'admin',
+      body: TenantSettingsSchema,
+      status: 200,
+      response: TenantSettingsSchema,
+      handler: async ({ body, caller }) => {
+        await ctx.admin.putTenantSettings(caller.tenant.id, body as Record<string, Json>, { actor: caller.actor, action: 'tenant.settings', target: caller.tenant.id, details: body as Record<string, Json> });
+        ctx.tenantSettings.remember(caller.tenant.id, body);
+        return { body };
+      },
     }),
     route({
       method: 'get',

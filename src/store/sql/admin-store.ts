@@ -30,7 +30,8 @@ import {
   type Tenant,
 } from '../admin-types.js';
 import type { Association, LocalUser, NewLocalUser, UserPatch } from '../types.js';
-import { associationFrom, fromFlag, fromJson, json, toFlag, userFrom, validate } from './rows.js';
+import type { Json } from '../../../runtime/protocol.js';
+import { associationFrom, CorruptRowError, fromFlag, fromJson, json, toFlag, userFrom, validate } from './rows.js';
 import type { ApplicationsTable, Database } from './schema.js';
 import { check, checkText } from './record-checks.js';
 import { insertUser, patchUser } from './user-writes.js';
@@ -46,7 +47,7 @@ export class SqlAdminStore implements AdminRepository {
     checkText(`tenant ${tenant.id}`, tenant, ['id', 'name', 'domain']);
     const inserted = await this.db
       .insertInto('tenants')
-      .values({ id: tenant.id, name: tenant.name, domain: tenant.domain, created_at: tenant.createdAt })
+      .values({ id: tenant.id, name: tenant.name, domain: tenant.domain, created_at: tenant.createdAt, settings: null })
       .onConflict((oc) => oc.column('id').doNothing())
       .returning('id')
       .execute();
@@ -57,6 +58,22 @@ export class SqlAdminStore implements AdminRepository {
   async getTenant(id: string): Promise<Tenant | null> {
     const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
     return row === undefined ? null : tenantFrom(row);
+  }
+
+  async getTenantSettings(id: string): Promise<Record<string, Json>> {
+    const row = await this.db.selectFrom('tenants').select('settings').where('id', '=', id).executeTakeFirst();
+    if (row === undefined || row.settings === null) return {};
+    const parsed = fromJson({ table: 'tenants', row: `id ${id}` }, 'settings', row.settings);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CorruptRowError('tenants', `id ${id}`, 'column settings is not a JSON object');
+    return parsed as Record<string, Json>;
+  }
+
+  async putTenantSettings(id: string, settings: Record<string, Json>, audit: AuditInput): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const result = await trx.updateTable('tenants').set({ settings: json(settings) }).where('id', '=', id).executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw new NotFoundError(`no tenant ${id}`);
+      await insertAudit(trx, id, audit, Date.now());
+    });
   }
 
   async listTenants(): Promise<Tenant[]> {

@@ -140,6 +140,8 @@ export interface TenantsTable {
   name: string;
   domain: string;
   created_at: number;
+  /** JSON object: the tenant's settings, validated by the server; null for none. */
+  settings: string | null;
 }
 
 export interface CredentialsTable {

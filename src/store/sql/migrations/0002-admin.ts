@@ -29,6 +29,8 @@ export async function up(db: AnyDb, dialect: SqlDialect): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('domain', 'text', (c) => c.notNull())
     .addColumn('created_at', 'double precision', (c) => c.notNull())
+    /** JSON: the tenant's settings (sandbox limits, HTTP allow-list, lockout, email OTP); null for none. */
+    .addColumn('settings', 'text')
     .execute();
 
   await db.schema
