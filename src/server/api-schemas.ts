@@ -234,6 +234,9 @@ export const AuditEntryViewSchema = z
   .object({ id: z.string(), at: z.number(), actor: z.string(), action: z.string(), target: z.string(), details: z.record(z.string(), JsonSchema) })
   .meta({ id: 'AuditEntry' });
 export const TemplateParams = z.object({ templateId: id }).strict();
+export const SecretParams = z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, "_", "." and "-", at most 100') }).strict();
+export const SecretBody = z.object({ value: z.string().min(1).max(8192) }).strict();
+export const SecretListSchema = z.object({ secrets: z.array(z.object({ name: z.string(), updatedAt: z.number() })) }).meta({ id: 'SecretList' });
 
 // ---------------------------------------------------------------------------------------------
 // Flows

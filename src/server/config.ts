@@ -50,6 +50,8 @@ export const ServerConfigSchema = z
      * link-local addresses are refused whatever the list says.
      */
     httpAllow: z.array(z.string().min(1).regex(/^[A-Za-z0-9.*-]+$/, 'a domain name')).default([]),
+    /** AUTHSCRIPT_HTTP_ALLOW_PRIVATE: let scripts call loopback and private addresses too. Development only (a warning at start). */
+    httpAllowPrivate: z.union([z.boolean(), z.stringbool()]).default(false),
   })
   .strict();
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -68,6 +70,7 @@ const ENV: Readonly<Record<string, keyof ServerConfig>> = {
   AUTHSCRIPT_CREDENTIAL_RATE: 'credentialChecksPerMinute',
   AUTHSCRIPT_TRUST_REPORTED: 'trustReportedOutcomes',
   AUTHSCRIPT_HTTP_ALLOW: 'httpAllow',
+  AUTHSCRIPT_HTTP_ALLOW_PRIVATE: 'httpAllowPrivate',
 };
 
 export class ConfigError extends Error {

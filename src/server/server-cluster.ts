@@ -70,6 +70,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     AUTHSCRIPT_CREDENTIAL_RATE: String(config.credentialChecksPerMinute),
     AUTHSCRIPT_TRUST_REPORTED: config.trustReportedOutcomes.join(','),
     AUTHSCRIPT_HTTP_ALLOW: config.httpAllow.join(','),
+    AUTHSCRIPT_HTTP_ALLOW_PRIVATE: String(config.httpAllowPrivate),
     ...(config.databaseUrl === undefined ? {} : { DATABASE_URL: config.databaseUrl }),
     ...(config.secretKey === undefined ? {} : { AUTHSCRIPT_SECRET_KEY: config.secretKey }),
     ...(config.smtp === undefined ? {} : { AUTHSCRIPT_SMTP_URL: config.smtp.url, AUTHSCRIPT_SMTP_FROM: config.smtp.from }),

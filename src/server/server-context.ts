@@ -49,6 +49,8 @@ export interface ServerContext {
   readonly templates: () => Promise<readonly CatalogTemplate[]>;
   readonly metrics: ServerMetrics;
   readonly logger: Logger;
+  /** Seals a tenant's script secret for the store (only this server's key opens it). */
+  readonly sealSecret: (tenant: string, name: string, value: string) => string;
   /** The sandbox version hash of a script (what a published version records). */
   readonly versionOf: (source: string) => string;
 }

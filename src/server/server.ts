@@ -29,7 +29,8 @@ import { ServerMetrics } from './metrics.js';
 import { PooledScriptLab } from './script-lab.js';
 import { serverAuthenticator } from './server-authenticator.js';
 import type { ServerContext } from './server-context.js';
-import { TenantSettingsCache } from './tenant-settings.js';
+import { secretContext, TenantSettingsCache } from './tenant-settings.js';
+import { sealSecret } from '../authenticators/secret-box.js';
 
 export interface StartOptions {
   /** Settings over the environment's (tests pass everything here). */
@@ -94,7 +95,11 @@ export function serverKey(config: ServerConfig, logger: Logger): Buffer {
  * the identity server, as interactions.
  */
 function scriptHttp(config: ServerConfig, tenantSettings: TenantSettingsCache): AsyncCaller {
-  const http = new OutboundHttp({ allowedDomains: (tenant) => [...config.httpAllow, ...tenantSettings.get(tenant).httpAllow] });
+  const http = new OutboundHttp({
+    allowedDomains: (tenant) => [...config.httpAllow, ...tenantSettings.get(tenant).httpAllow],
+    secret: (tenant, name) => tenantSettings.secret(tenant, name),
+    ...(config.httpAllowPrivate ? { isAllowedAddress: () => true } : {}),
+  });
   return { call: (tenant, call, args) => (call === 'httpGet' || call === 'httpPost' ? http.call(tenant, call, args) : Promise.resolve(null)) };
 }
 
@@ -145,10 +150,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config = loadConfig(options.env ?? {}, options.config ?? {});
   const logger = createLogger(config.logLevel, options.logDestination);
   const key = serverKey(config, logger);
+  if (config.httpAllowPrivate) logger.warn('AUTHSCRIPT_HTTP_ALLOW_PRIVATE is on: scripts may call loopback and private addresses (development only)');
   const store = await openStore(config);
   const metrics = new ServerMetrics();
   // A tenant whose limits change gets a new isolate, built with them.
-  const tenantSettings: TenantSettingsCache = new TenantSettingsCache(store.admin, (tenant) => sandbox.resetTenant(tenant));
+  const secretsKey = deriveKey(key, 'script secrets');
+  const tenantSettings: TenantSettingsCache = new TenantSettingsCache(store.admin, (tenant) => sandbox.resetTenant(tenant), secretsKey);
   const sandbox = new Sandbox({ limits: config.limits, limitsFor: (tenant) => tenantSettings.limits(tenant), ...(options.guard === undefined ? {} : { guard: options.guard }) });
   const lab = new PooledScriptLab(options.labWorkers ?? 1);
   let server: Server | undefined;
@@ -169,6 +176,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       admin: store.admin,
       flows: new FlowService({ engine, store, admin: store.admin, metrics, tenantSettings }),
       tenantSettings,
+      sealSecret: (tenant, name, value) => sealSecret(secretsKey, value, secretContext(tenant, name)),
       lab,
       templates: () => (templates ??= loadTemplates()),
       metrics,

@@ -1,7 +1,8 @@
 /**
  * A tenant's own settings, over the server's: sandbox limits (DESIGN: "all configurable per
  * tenant"), the domains its scripts may call, the password lockout policy and the email OTP
- * settings. Stored as one JSON object per tenant (GET/PUT /api/v1/settings).
+ * settings, stored as one JSON object per tenant (GET/PUT /api/v1/settings); and its script
+ * secrets, sealed, which only the server's HTTP calls see (`{{secret:name}}`).
  *
  * The sandbox, the HTTP caller and the authenticators ask for a tenant's settings synchronously,
  * during a run; each process therefore keeps them in memory and reads them again from the store
@@ -12,6 +13,7 @@ import { z } from 'zod';
 import { LimitsSchema, type LimitsInput } from '../../runtime/protocol.js';
 import { LockoutPolicySchema } from '../authenticators/account-lock.js';
 import { EmailOtpSettingsSchema } from '../authenticators/email-otp.js';
+import { openSecret } from '../authenticators/secret-box.js';
 import type { AdminRepository } from '../store/admin-types.js';
 
 /** The object's fields, each optional and without its default: what is not set falls through to the server's. */
@@ -47,14 +49,31 @@ export type TenantSettings = z.infer<typeof TenantSettingsSchema>;
 
 const NONE: TenantSettings = TenantSettingsSchema.parse({});
 
+/** The context a script secret is sealed under: a sealed value opens only as that tenant's secret of that name. */
+export const secretContext = (tenant: string, name: string): string => `script-secret:${tenant}:${name}`;
+
 export class TenantSettingsCache {
   private readonly known = new Map<string, { settings: TenantSettings; text: string }>();
+  private readonly secrets = new Map<string, Record<string, string>>();
 
   constructor(
     private readonly admin: AdminRepository,
     /** Told when a tenant's limits changed, so its isolate is rebuilt with them. */
     private readonly onLimitsChanged: (tenant: string) => void,
+    /** Opens the tenant's sealed script secrets. */
+    private readonly secretsKey: Buffer,
   ) {}
+
+  /** A script secret's value, for a `{{secret:name}}` placeholder; undefined when the tenant has none by that name. */
+  secret(tenant: string, name: string): string | undefined {
+    const sealed = this.secrets.get(tenant)?.[name];
+    return sealed === undefined ? undefined : openSecret(this.secretsKey, sealed, secretContext(tenant, name));
+  }
+
+  /** Reads the tenant's sealed secrets again (after a change through this process, or at a flow call). */
+  async refreshSecrets(tenant: string): Promise<void> {
+    this.secrets.set(tenant, await this.admin.sealedSecrets(tenant));
+  }
 
   /** The settings this process knows for the tenant (none before its first refresh). */
   get(tenant: string): TenantSettings {
@@ -67,7 +86,7 @@ export class TenantSettingsCache {
 
   /** Reads the tenant's settings from the store again. A stored value that no longer validates counts as none (and says so). */
   async refresh(tenant: string): Promise<TenantSettings> {
-    const raw = await this.admin.getTenantSettings(tenant);
+    const [raw] = await Promise.all([this.admin.getTenantSettings(tenant), this.refreshSecrets(tenant)]);
     const parsed = TenantSettingsSchema.safeParse(raw);
     this.remember(tenant, parsed.success ? parsed.data : NONE);
     return this.get(tenant);

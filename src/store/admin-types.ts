@@ -193,6 +193,13 @@ export interface AdminRepository {
   /** Replaces them; NotFoundError when there is no such application. */
   putSavedScenarios(tenant: string, appId: string, scenarios: SavedScenarios['scenarios'], by: string, at: number, audit: AuditInput): Promise<SavedScenarios>;
 
+  /** The names of the tenant's script secrets, with when each was last set (never the values). */
+  listSecrets(tenant: string): Promise<{ name: string; updatedAt: number }[]>;
+  /** Every sealed secret of the tenant, by name (the server opens them for `{{secret:name}}`). */
+  sealedSecrets(tenant: string): Promise<Record<string, string>>;
+  putSecret(tenant: string, name: string, sealed: string, at: number, audit: AuditInput): Promise<void>;
+  deleteSecret(tenant: string, name: string, audit: AuditInput): Promise<boolean>;
+
   appendAudit(tenant: string, entry: AuditInput, at: number): Promise<void>;
   auditLog(tenant: string, query: { limit: number; before?: number }): Promise<AuditEntry[]>;
 

@@ -1,7 +1,7 @@
 /** The caller, flow clients, the audit log, the outbox and templates (admin). */
 import { z } from 'zod';
 import { ApiError, notFound } from '../api-error.js';
-import { AuditEntryViewSchema, AuditQuery, ClientParams, ClientViewSchema, CreateClientBody, TemplateParams } from '../api-schemas.js';
+import { AuditEntryViewSchema, AuditQuery, ClientParams, ClientViewSchema, CreateClientBody, SecretBody, SecretListSchema, SecretParams, TemplateParams } from '../api-schemas.js';
 import { issueCredential } from '../credentials.js';
 import { route } from '../route-table.js';
 import type { ServerContext } from '../server-context.js';
@@ -49,6 +49,47 @@ export function tenantRoutes(ctx: ServerContext) {
         await ctx.admin.putTenantSettings(caller.tenant.id, body as Record<string, Json>, { actor: caller.actor, action: 'tenant.settings', target: caller.tenant.id, details: body as Record<string, Json> });
         ctx.tenantSettings.remember(caller.tenant.id, body);
         return { body };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/secrets',
+      summary: "The names of the tenant's script secrets (never their values)",
+      tag: 'tenant',
+      auth: 'admin',
+      status: 200,
+      response: SecretListSchema,
+      handler: async ({ caller }) => ({ body: { secrets: await ctx.admin.listSecrets(caller.tenant.id) } }),
+    }),
+    route({
+      method: 'put',
+      path: '/secrets/:name',
+      summary: 'Set a script secret: sealed at rest, used only as {{secret:name}} in the server\'s HTTP calls, never shown again',
+      tag: 'tenant',
+      auth: 'admin',
+      params: SecretParams,
+      body: SecretBody,
+      status: 204,
+      handler: async ({ params, body, caller }) => {
+        const tenant = caller.tenant.id;
+        await ctx.admin.putSecret(tenant, params.name, ctx.sealSecret(tenant, params.name, body.value), Date.now(), { actor: caller.actor, action: 'secret.set', target: params.name, details: {} });
+        await ctx.tenantSettings.refreshSecrets(tenant);
+        return {};
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/secrets/:name',
+      summary: 'Delete a script secret',
+      tag: 'tenant',
+      auth: 'admin',
+      params: SecretParams,
+      status: 204,
+      handler: async ({ params, caller }) => {
+        const deleted = await ctx.admin.deleteSecret(caller.tenant.id, params.name, { actor: caller.actor, action: 'secret.delete', target: params.name, details: {} });
+        if (!deleted) throw notFound(`secret ${params.name}`);
+        await ctx.tenantSettings.refreshSecrets(caller.tenant.id);
+        return {};
       },
     }),
     route({

@@ -361,6 +361,40 @@ export class SqlAdminStore implements AdminRepository {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Script secrets (sealed by the server)
+
+  async listSecrets(tenant: string): Promise<{ name: string; updatedAt: number }[]> {
+    const rows = await this.db.selectFrom('secrets').select(['name', 'updated_at']).where('tenant', '=', tenant).orderBy('name').execute();
+    return rows.map((r) => ({ name: r.name, updatedAt: r.updated_at }));
+  }
+
+  async sealedSecrets(tenant: string): Promise<Record<string, string>> {
+    const rows = await this.db.selectFrom('secrets').select(['name', 'sealed']).where('tenant', '=', tenant).execute();
+    return Object.fromEntries(rows.map((r) => [r.name, r.sealed]));
+  }
+
+  async putSecret(tenant: string, name: string, sealed: string, at: number, audit: AuditInput): Promise<void> {
+    checkText(`secret ${name}`, { name, sealed }, ['name', 'sealed']);
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('secrets')
+        .values({ tenant, name, sealed, updated_at: at })
+        .onConflict((oc) => oc.columns(['tenant', 'name']).doUpdateSet({ sealed, updated_at: at }))
+        .execute();
+      await insertAudit(trx, tenant, audit, at);
+    });
+  }
+
+  async deleteSecret(tenant: string, name: string, audit: AuditInput): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx.deleteFrom('secrets').where('tenant', '=', tenant).where('name', '=', name).executeTakeFirst();
+      if (result.numDeletedRows === 0n) return false;
+      await insertAudit(trx, tenant, audit, Date.now());
+      return true;
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Saved scenarios
 
   async getSavedScenarios(tenant: string, appId: string): Promise<SavedScenarios> {

@@ -220,6 +220,14 @@ export interface SavedScenariosTable {
   updated_by: string;
 }
 
+export interface SecretsTable {
+  tenant: string;
+  name: string;
+  /** Sealed with a key derived from the server key; never the value. */
+  sealed: string;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   user_claims: UserClaimsTable;
@@ -236,6 +244,7 @@ export interface Database {
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
   saved_scenarios: SavedScenariosTable;
+  secrets: SecretsTable;
 }
 
 /** The SQL dialects the store speaks. */

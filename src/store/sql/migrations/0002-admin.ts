@@ -1,7 +1,7 @@
 /**
  * 0002: what the server keeps besides logins (tenants, credentials, applications, published
  * script versions, connections, the audit log, flow-start idempotency keys, the editor's saved
- * scenarios per application), two columns of
+ * scenarios per application, scripts' sealed secrets), two columns of
  * flows: the authenticators' state and the interactions' receipts (null in older rows), and the
  * claim time of provisioning jobs.
  */
@@ -114,12 +114,22 @@ export async function up(db: AnyDb, dialect: SqlDialect): Promise<void> {
     .addPrimaryKeyConstraint('saved_scenarios_pk', ['tenant', 'app_id'])
     .execute();
 
+  await db.schema
+    .createTable('secrets')
+    .addColumn('tenant', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    /** Sealed with the server key (AES-256-GCM); never the value itself. */
+    .addColumn('sealed', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'double precision', (c) => c.notNull())
+    .addPrimaryKeyConstraint('secrets_pk', ['tenant', 'name'])
+    .execute();
+
   await db.schema.createIndex('users_provisioned_by').on('users').columns(['tenant', 'provisioned_by']).execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {
   await db.schema.dropIndex('users_provisioned_by').execute();
-  for (const table of ['saved_scenarios', 'idempotency_keys', 'audit_log', 'connections', 'script_versions', 'applications', 'credentials', 'tenants']) {
+  for (const table of ['secrets', 'saved_scenarios', 'idempotency_keys', 'audit_log', 'connections', 'script_versions', 'applications', 'credentials', 'tenants']) {
     await db.schema.dropTable(table).execute();
   }
   await db.schema.alterTable('provisioning_jobs').dropColumn('claimed_at').execute();
