@@ -13,7 +13,8 @@ import type { Connection } from '../provisioning/connection.js';
 import type { ConnectionRecord, ScriptVersion } from '../store/admin-types.js';
 import type { SqlAdminStore } from '../store/sql/admin-store.js';
 import type { FlowReceipt, FlowRecord, Store } from '../store/types.js';
-import { ApiError, notFound } from './api-error.js';
+import { ApiError } from './api-error.js';
+import { applicationSnapshot, loadApplication } from './applications.js';
 import type { InteractionBodyType } from './api-schemas.js';
 import type { Caller } from './middleware/authenticate.js';
 import type { ServerMetrics } from './metrics.js';
@@ -56,14 +57,13 @@ export class FlowService {
       const earlier = await this.deps.admin.getIdempotency(tenant, key);
       if (earlier !== null) return { view: await this.replay(tenant, earlier.flowId, key, print), created: false };
     }
-    const app = await this.deps.admin.getApplication(tenant, body.application);
-    if (app === null) throw notFound(`application ${body.application}`);
+    const app = await loadApplication(this.deps.admin, tenant, body.application);
     const version = app.scriptEnabled && app.publishedVersion !== null ? await this.version(tenant, app.id, app.publishedVersion) : null;
     const connections = (await this.deps.admin.listConnections(tenant)).map(engineConnection);
     const flow = await this.deps.engine.start(
       {
         tenant,
-        application: { name: app.name, tenantDomain: caller.tenant.domain, steps: app.steps, subjectStep: app.subjectStep, attributeStep: app.attributeStep },
+        application: applicationSnapshot(app, caller.tenant.domain),
         connections,
         source: version?.source ?? NO_SCRIPT,
         request: body.request,

@@ -4,6 +4,7 @@ import { notFound } from '../api-error.js';
 import { AppParams, ApplicationSchema, CreateApplicationBody, SavedScenariosBody, SavedScenariosViewSchema, UpdateApplicationBody } from '../api-schemas.js';
 import { route } from '../route-table.js';
 import type { ServerContext } from '../server-context.js';
+import { loadApplication } from '../applications.js';
 import type { ApplicationRecord } from '../../store/admin-types.js';
 import { ApiError } from '../api-error.js';
 
@@ -22,11 +23,7 @@ function checkStepIndexes(steps: readonly unknown[], subjectStep: number | null 
 }
 
 export function applicationRoutes(ctx: ServerContext) {
-  const load = async (tenant: string, appId: string) => {
-    const app = await ctx.admin.getApplication(tenant, appId);
-    if (app === null) throw notFound(`application ${appId}`);
-    return app;
-  };
+  const load = (tenant: string, appId: string) => loadApplication(ctx.admin, tenant, appId);
   return [
     route({
       method: 'get',

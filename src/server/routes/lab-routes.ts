@@ -1,10 +1,10 @@
 /** The simulator and the analyzer over HTTP (admin): the same engine as the CLI. */
 import { z } from 'zod';
-import { notFound } from '../api-error.js';
 import { AnalysisSchema, LintBody } from '../api-schemas.js';
 import { engineConnection } from '../flow-service.js';
 import { route } from '../route-table.js';
 import type { ServerContext } from '../server-context.js';
+import { applicationSnapshot, loadApplication } from '../applications.js';
 import { TraceSchema } from '../../simulate/scenario-schema.js';
 
 export function labRoutes(ctx: ServerContext) {
@@ -32,9 +32,7 @@ export function labRoutes(ctx: ServerContext) {
       handler: async ({ body, caller }) => {
         let application;
         if (typeof body.application === 'string') {
-          const app = await ctx.admin.getApplication(caller.tenant.id, body.application);
-          if (app === null) throw notFound(`application ${body.application}`);
-          application = { name: app.name, tenantDomain: caller.tenant.domain, steps: app.steps, subjectStep: app.subjectStep, attributeStep: app.attributeStep };
+          application = applicationSnapshot(await loadApplication(ctx.admin, caller.tenant.id, body.application), caller.tenant.domain);
         } else if (body.application !== undefined) {
           application = { name: body.application.name, tenantDomain: caller.tenant.domain, steps: body.application.steps };
         }

@@ -19,6 +19,7 @@ import { engineConnection } from '../flow-service.js';
 import { route } from '../route-table.js';
 import type { Caller } from '../middleware/authenticate.js';
 import type { ServerContext } from '../server-context.js';
+import { applicationSnapshot, loadApplication } from '../applications.js';
 import type { ApplicationRecord, ScriptVersion } from '../../store/admin-types.js';
 
 /** A publish's (or a rollback's) answer: the new version, and the analyzer's warnings about it. */
@@ -28,11 +29,7 @@ const summary = (v: ScriptVersion) => ({ number: v.number, hash: v.hash, author:
 const full = (v: ScriptVersion) => ({ ...summary(v), source: v.source });
 
 export function scriptRoutes(ctx: ServerContext) {
-  const load = async (tenant: string, appId: string): Promise<ApplicationRecord> => {
-    const app = await ctx.admin.getApplication(tenant, appId);
-    if (app === null) throw notFound(`application ${appId}`);
-    return app;
-  };
+  const load = (tenant: string, appId: string): Promise<ApplicationRecord> => loadApplication(ctx.admin, tenant, appId);
   const versionOf = async (tenant: string, appId: string, number: number): Promise<ScriptVersion> => {
     const v = await ctx.admin.getVersion(tenant, appId, number);
     if (v === null) throw notFound(`version ${number} of application ${appId}`);
@@ -40,8 +37,7 @@ export function scriptRoutes(ctx: ServerContext) {
   };
   const analyze = async (caller: Caller, app: ApplicationRecord, source: string) => {
     const connections = (await ctx.admin.listConnections(caller.tenant.id)).map(engineConnection);
-    const application = { name: app.name, tenantDomain: caller.tenant.domain, steps: app.steps, subjectStep: app.subjectStep, attributeStep: app.attributeStep };
-    return ctx.lab.analyze(source, { application, connections, explore: true, tenant: caller.tenant.id });
+    return ctx.lab.analyze(source, { application: applicationSnapshot(app, caller.tenant.domain), connections, explore: true, tenant: caller.tenant.id });
   };
   const publish = async (caller: Caller, app: ApplicationRecord, source: string, message: string, action: string, details: Record<string, string | number>) => {
     // With the exploration: the JIT/MFA conflicts are among the warnings the answer lists.
