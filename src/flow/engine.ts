@@ -105,6 +105,11 @@ export interface AdvanceOptions {
    * answered, saved with the flow itself, so a retry can be answered the same (FlowRecord.receipts).
    */
   readonly receipt?: { readonly key: string; readonly fingerprint: string };
+  /**
+   * The flow as the caller just read it from the store (to check whose it is), so the engine does
+   * not read it again. The save still fails if another request saved it since (its revision).
+   */
+  readonly loaded?: FlowRecord;
 }
 
 /** Asks the option a step waits for to start (or repeat) its challenge: send an email code, offer a TOTP enrolment. */
@@ -203,7 +208,7 @@ export class FlowEngine {
   }
 
   async advance(flowId: string, interaction: FlowInteraction, options: AdvanceOptions = {}): Promise<FlowRecord> {
-    const stored = await this.options.store.getFlow(flowId);
+    const stored = options.loaded?.id === flowId ? options.loaded : await this.options.store.getFlow(flowId);
     if (stored === null) throw new FlowError('FLOW_NOT_FOUND', `no flow ${flowId}`);
     const flow = stored;
     if (flow.status !== 'waiting' || flow.waiting === null) throw new FlowError('FLOW_ENDED', `flow ${flowId} has ended (${flow.status})`);

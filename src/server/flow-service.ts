@@ -93,8 +93,10 @@ export class FlowService {
       const receipt = flow.receipts.find((r) => r.key === key);
       if (receipt !== undefined) return answerOf(flow.id, receipt, print, key);
     }
-    const advanced = await this.deps.engine.advance(flowId, toInteraction(body), key === undefined ? {} : { receipt: { key, fingerprint: print } });
-    this.deps.metrics.scriptRunSeconds.observe(Math.max(0, advanced.usedScriptMs - flow.usedScriptMs) / 1000);
+    // The flow read above is handed on (not read twice); the engine changes it, so keep what the script time was.
+    const usedBefore = flow.usedScriptMs;
+    const advanced = await this.deps.engine.advance(flowId, toInteraction(body), { loaded: flow, ...(key === undefined ? {} : { receipt: { key, fingerprint: print } }) });
+    this.deps.metrics.scriptRunSeconds.observe(Math.max(0, advanced.usedScriptMs - usedBefore) / 1000);
     this.count(advanced);
     return view(advanced, false);
   }

@@ -4,7 +4,7 @@
  * authenticators, the script lab's worker processes, and the HTTP listener. `close()` stops
  * taking requests, lets those in flight finish, then closes the workers and the database.
  */
-import { createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -169,7 +169,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       cookieKey: deriveKey(key, 'cookies'),
     });
     let templates: Promise<readonly CatalogTemplate[]> | undefined;
-    const versions = new Map<string, string>();
     const context: ServerContext = {
       config,
       store,
@@ -181,15 +180,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       templates: () => (templates ??= loadTemplates()),
       metrics,
       logger,
-      versionOf: (source) => {
-        const digest = createHash('sha256').update(source).digest('base64url');
-        let v = versions.get(digest);
-        if (v === undefined) {
-          v = scriptVersion(source);
-          versions.set(digest, v);
-        }
-        return v;
-      },
+      // A content hash already: caching it by another hash of the source would hash twice.
+      versionOf: scriptVersion,
     };
     const demo = config.demo ? await seedDemo(store.admin, context.versionOf, Date.now()) : null;
     const queue = provisionInBackground(engine, logger);
